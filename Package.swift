@@ -1,0 +1,52 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Layers (imports point down only):
+/// flow → FlowCLI → FlowRuntime → FlowCore, and FlowCLI → FlowYAML → FlowCore.
+/// Only FlowYAML imports CYaml (Debian's libyaml through pkg-config `yaml-0.1`).
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "flow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "flow", targets: ["flow"]),
+        .library(name: "FlowCore", targets: ["FlowCore"]),
+        .library(name: "FlowYAML", targets: ["FlowYAML"]),
+        .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
+        .library(name: "FlowCLI", targets: ["FlowCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "FlowCore", swiftSettings: strict),
+        .target(name: "FlowYAML", dependencies: ["FlowCore", "CYaml"], swiftSettings: strict),
+        .target(
+            name: "FlowRuntime",
+            dependencies: ["FlowCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FlowCLI",
+            dependencies: [
+                "FlowCore", "FlowYAML", "FlowRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "flow", dependencies: ["FlowCLI"], swiftSettings: strict),
+        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
+        .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
+        .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime"], swiftSettings: strict),
+        .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `flow` root command: configuration only; the work lives in subcommands.
+public struct FlowCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "flow",
+        abstract: "Run and check declarative event pipelines.",
+        version: "0.1.0",
+        subcommands: []
+    )
+
+    public init() {}
+}

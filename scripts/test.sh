@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every check the project has: formatting, the build (warnings are errors), and all tests.
+# Works on a fresh machine of this kind: it installs what the tests need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+pkg-config --exists yaml-0.1 || need_apt+=(libyaml-dev)
+command -v python3 >/dev/null || need_apt+=(python3)
+if ((${#need_apt[@]})); then
+    echo "test.sh: installing ${need_apt[*]}"
+    apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+echo "test.sh: swift format lint --strict"
+swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks examples
+
+echo "test.sh: swift build"
+swift build --build-tests
+
+echo "test.sh: swift test"
+swift test --skip-build --disable-xctest "$@"
