@@ -6,7 +6,7 @@ public struct FlowCommand: ParsableCommand {
         commandName: "flow",
         abstract: "Run and check declarative event pipelines.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [ValidateCommand.self, SchemaCommand.self, GraphCommand.self]
     )
 
     public init() {}

@@ -63,3 +63,6 @@ extension Array where Element == Diagnostic {
         sorted { ($0.location, $0.rule.id, $0.message) < ($1.location, $1.rule.id, $1.message) }
     }
 }
+
+/// Diagnostics travel as errors through `Result` while loading; they are still plain data.
+extension Diagnostic: Error {}

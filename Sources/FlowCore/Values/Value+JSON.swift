@@ -45,6 +45,39 @@ extension Value: Codable {
         return out
     }
 
+    /// Indented JSON with sorted keys (two spaces), for documents people read such as `flow schema`.
+    public var prettyJSONString: String {
+        var out = ""
+        Value.writePretty(self, indent: "", to: &out)
+        return out
+    }
+
+    private static func writePretty(_ value: Value, indent: String, to out: inout String) {
+        let inner = indent + "  "
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += inner
+                writePretty(item, indent: inner, to: &out)
+                out += index < items.count - 1 ? ",\n" : "\n"
+            }
+            out += indent + "]"
+        case .object(let fields) where !fields.isEmpty:
+            out += "{\n"
+            for (index, key) in fields.keys.sorted().enumerated() {
+                out += inner
+                writeString(key, to: &out)
+                out += ": "
+                writePretty(fields[key]!, indent: inner, to: &out)
+                out += index < fields.count - 1 ? ",\n" : "\n"
+            }
+            out += indent + "}"
+        default:
+            write(value, to: &out)
+        }
+    }
+
     private static func write(_ value: Value, to out: inout String) {
         switch value {
         case .null: out += "null"

@@ -1,0 +1,108 @@
+import FlowCore
+
+/// Renders `PipelineSchema` as JSON Schema 2020-12, for editors (completion, hover docs) and other tools.
+public enum JSONSchemaExporter {
+    public static let schemaID = "https://flow-pipelines.github.io/schema/pipeline-v1.json"
+
+    /// The whole schema document.
+    public static func document() -> Value {
+        guard case .object(var root) = objectSchema(PipelineSchema.root) else { return .null }
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["$id"] = .string(schemaID)
+        root["title"] = "flow pipeline"
+        var definitions: [String: Value] = [:]
+        for name in PipelineSchema.definitionNames {
+            definitions[name] = schema(PipelineSchema.definition(name))
+        }
+        root["$defs"] = .object(definitions)
+        return .object(root)
+    }
+
+    static func schema(_ type: SchemaType) -> Value {
+        switch type {
+        case .object(let object):
+            return objectSchema(object)
+        case .dictionary(let valueType, let names):
+            var entry = schema(valueType)
+            if case .object(let object) = valueType, !object.properties.contains(where: \.required) {
+                entry = ["anyOf": [["type": "null"], entry]]
+            }
+            return [
+                "type": ["object", "null"],
+                "description": .string("A mapping from \(names) names to their settings."),
+                "propertyNames": ["pattern": .string(names == "extension" ? "^[a-z0-9]+$" : "^[A-Za-z0-9._-]+$")],
+                "additionalProperties": entry,
+            ]
+        case .list(let item, let minItems):
+            return ["type": "array", "items": schema(item), "minItems": .int(minItems)]
+        case .string(let format):
+            return string(format)
+        case .integer(let min, let max):
+            var fields: [String: Value] = ["type": "integer", "minimum": .int(min)]
+            if max < Int.max { fields["maximum"] = .int(max) }
+            return .object(fields)
+        case .number(let min):
+            return ["type": "number", "minimum": .double(min)]
+        case .boolean:
+            return ["type": "boolean"]
+        case .data:
+            return ["description": "Any value; strings may hold ${...} templates."]
+        case .oneOf(let forms):
+            return ["anyOf": .array(forms.map(schema))]
+        case .null:
+            return ["type": "null"]
+        case .reference(let name):
+            return ["$ref": .string("#/$defs/\(name)")]
+        }
+    }
+
+    private static func objectSchema(_ object: ObjectSchema) -> Value {
+        var properties: [String: Value] = [:]
+        for property in object.properties {
+            guard case .object(var fields) = schema(property.type) else { continue }
+            var description = property.description
+            if let defaultText = property.defaultText { description += " Default: \(defaultText)." }
+            fields["description"] = .string(description)
+            properties[property.name] = .object(fields)
+        }
+        var fields: [String: Value] = [
+            "type": "object",
+            "title": .string(object.title),
+            "description": .string(object.description),
+            "properties": .object(properties),
+            "additionalProperties": false,
+        ]
+        let required = object.properties.filter(\.required).map { Value.string($0.name) }
+        if !required.isEmpty { fields["required"] = .array(required) }
+        if !object.exclusive.isEmpty {
+            let branches = object.exclusive.map { name -> Value in
+                let others = object.exclusive.filter { $0 != name }.map { Value.string($0) }
+                return ["required": [.string(name)], "not": ["anyOf": .array(others.map { ["required": [$0]] })]]
+            }
+            let none: Value = ["not": ["anyOf": .array(object.exclusive.map { ["required": [.string($0)]] })]]
+            fields[object.oneRequired ? "oneOf" : "anyOf"] = .array(object.oneRequired ? branches : branches + [none])
+        }
+        if object.title == "step" {
+            fields["minProperties"] = 1
+            fields["maxProperties"] = 1
+        }
+        return .object(fields)
+    }
+
+    private static func string(_ format: StringFormat) -> Value {
+        switch format {
+        case .duration:
+            return ["type": "string", "pattern": #"^[0-9]+(\.[0-9]+)?(ms|us|µs|ns|s|m|h)$"#]
+        case .rate:
+            return ["type": "string", "pattern": #"^[1-9][0-9]*/([0-9]+(\.[0-9]+)?)?(ms|us|µs|ns|s|m|h)$"#]
+        case .identifier, .topic:
+            return ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"]
+        case .enumeration(let cases):
+            return ["type": "string", "enum": .array(cases.map(Value.string))]
+        case .expression:
+            return ["type": "string", "description": "An expression (docs/expressions.md)."]
+        case .template, .text:
+            return ["type": "string"]
+        }
+    }
+}
