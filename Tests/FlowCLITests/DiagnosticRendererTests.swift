@@ -78,6 +78,10 @@ struct DiagnosticRendererTests {
         #expect(note.contains("\u{1B}[1;36mnote:\u{1B}[0m"))
     }
 
+    @Test func formatNamesAreStable() {
+        #expect(DiagnosticFormat.allCases.map(\.rawValue) == ["text", "json", "github", "sarif"])
+    }
+
     @Test func noDiagnosticsPrintsOnlyTheSummary() {
         #expect(text([], fileCount: 2) == "no problems in 2 files")
     }
