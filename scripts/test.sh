@@ -13,7 +13,9 @@ if ((${#need_apt[@]})); then
 fi
 
 echo "test.sh: swift format lint --strict"
-swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks examples
+lint_paths=(Package.swift)
+for dir in Sources Tests Benchmarks examples; do [[ -d $dir ]] && lint_paths+=("$dir"); done
+swift format lint --strict --recursive --parallel "${lint_paths[@]}"
 
 echo "test.sh: swift build"
 swift build --build-tests

@@ -28,7 +28,7 @@ public struct GraphCommand: ParsableCommand {
             .load(contentsOf: file)
         guard let pipeline = result.pipeline else {
             var sources = SourceCache()
-            if let text = result.source { sources.add(file: file, text: text) }
+            if let text = result.source { sources.add(text, for: file) }
             Terminal.printError(
                 DiagnosticRenderer.render(result.diagnostics, format: .text, sources: sources, fileCount: 1, color: false)
             )
@@ -38,4 +38,3 @@ public struct GraphCommand: ParsableCommand {
     }
 }
 
-extension GraphFormat: ExpressibleByArgument {}

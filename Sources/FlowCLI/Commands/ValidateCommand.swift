@@ -64,7 +64,7 @@ public struct ValidateCommand: ParsableCommand {
         var sources = SourceCache()
         for file in files {
             let result = loader.load(contentsOf: file)
-            if let text = result.source { sources.add(file: file, text: text) }
+            if let text = result.source { sources.add(text, for: file) }
             diagnostics += result.diagnostics
         }
         if strict {
@@ -85,4 +85,3 @@ public struct ValidateCommand: ParsableCommand {
     }
 }
 
-extension DiagnosticFormat: ExpressibleByArgument {}
