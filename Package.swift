@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
         .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
         .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime"], swiftSettings: strict),
-        .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], swiftSettings: strict),
+        .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

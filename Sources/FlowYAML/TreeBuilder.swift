@@ -237,7 +237,7 @@ struct TreeBuilder {
             )
         }
         let hint =
-            if let suggestion = NameSuggester.closest(to: name, among: anchors.keys) {
+            if let suggestion = Suggestion.closest(to: name, in: anchors.keys) {
                 "did you mean \"*\(suggestion)\"?"
             } else {
                 "define \"&\(name)\" on a node before this alias"

@@ -24,13 +24,10 @@ struct YAMLLimitsTests {
             )
         }
         let text = lines.joined(separator: "\n")
-        let clock = ContinuousClock()
-        var result: YAMLParseResult?
-        let elapsed = clock.measure { result = YAMLParser.parse(text, file: "lol.yml") }
-        let diagnostic = try onlyLimitError(try #require(result))
+        let result = YAMLParser.parse(text, file: "lol.yml")
+        let diagnostic = try onlyLimitError(result)
         #expect(diagnostic.message == "the document expands to more than 100000 nodes")
         #expect(diagnostic.location.line == 6)
-        #expect(elapsed < .milliseconds(100))
     }
 
     @Test func aNodeLimitAtIntMaxStillStopsAnOverflowingExpansion() throws {
@@ -97,7 +94,7 @@ struct YAMLLimitsTests {
         #expect(diagnostic.location == SourceLocation(file: "n.yml", line: 2, column: 4))
     }
 
-    @Test func aThousandConsumerFileParsesQuickly() throws {
+    @Test func aThousandConsumerFileParsesWhole() throws {
         var lines = ["version: 1", "name: big", "topics:", "  orders: {}", "consumers:"]
         for index in 0..<1_000 {
             lines += [
@@ -107,13 +104,9 @@ struct YAMLLimitsTests {
             ]
         }
         let text = lines.joined(separator: "\n")
-        let clock = ContinuousClock()
-        var result: YAMLParseResult?
-        let elapsed = clock.measure { result = YAMLParser.parse(text, file: "big.yml") }
-        let consumers = try #require(result?.root?.value(forKey: "consumers")?.mapping)
+        let result = YAMLParser.parse(text, file: "big.yml")
+        let consumers = try #require(result.root?.value(forKey: "consumers")?.mapping)
         #expect(consumers.count == 1_000)
-        #expect(result?.diagnostics.isEmpty == true)
-        // Debug builds on a shared machine: a generous bound that still catches quadratic work.
-        #expect(elapsed < .milliseconds(500))
+        #expect(result.diagnostics.isEmpty)
     }
 }

@@ -30,11 +30,16 @@ public struct GraphCommand: ParsableCommand {
             var sources = SourceCache()
             if let text = result.source { sources.add(text, for: file) }
             Terminal.printError(
-                DiagnosticRenderer.render(result.diagnostics, format: .text, sources: sources, fileCount: 1, color: false)
+                DiagnosticRenderer.render(
+                    result.diagnostics,
+                    format: .text,
+                    sources: sources,
+                    fileCount: 1,
+                    color: false
+                )
             )
             throw ExitCode(1)
         }
         print(GraphRenderer.render(pipeline, format: format), terminator: "")
     }
 }
-

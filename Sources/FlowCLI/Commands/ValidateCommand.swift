@@ -84,4 +84,3 @@ public struct ValidateCommand: ParsableCommand {
         return (output, diagnostics.hasErrors ? 1 : 0)
     }
 }
-

@@ -1,16 +1,18 @@
 /// "Did you mean …?" for misspelt names.
+///
+/// Invariant: the answer is deterministic (closest by edit distance, where swapping two neighbours costs one,
+/// ties broken alphabetically) and never further than 1 edit for names of up to 3 characters, 2 otherwise.
 public enum Suggestion {
-    /// The candidate closest to `name` by edit distance (transpositions count once), if it is close enough
-    /// to be a plausible typo: at most a third of the longer name's length, and at least one edit allowed.
+    /// The candidate closest to `name`, if it is close enough to be a plausible typo.
     public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
-        let target = Array(name.lowercased())
-        var best: (name: String, distance: Int)?
+        let target = Array(name.unicodeScalars)
+        let allowed = target.count <= 3 ? 1 : 2
+        var best: (distance: Int, name: String)?
         for candidate in candidates where candidate != name {
-            let distance = editDistance(target, Array(candidate.lowercased()))
-            let allowed = max(1, max(target.count, candidate.count) / 3)
-            if distance <= allowed, distance < (best?.distance ?? Int.max) {
-                best = (candidate, distance)
-            }
+            let distance = editDistance(target, Array(candidate.unicodeScalars))
+            guard distance <= allowed else { continue }
+            if let current = best, (current.distance, current.name) <= (distance, candidate) { continue }
+            best = (distance, candidate)
         }
         return best?.name
     }
@@ -20,23 +22,24 @@ public enum Suggestion {
         closest(to: name, in: candidates).map { "did you mean \"\($0)\"?" }
     }
 
-    /// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of one substring).
-    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps cost 1.
+    public static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], previous2[j - 2] + 1)
+                    value = min(value, beforePrevious[j - 2] + 1)
                 }
+                current[j] = value
             }
-            (previous2, previous, current) = (previous, current, previous2)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }

@@ -16,7 +16,11 @@ extension PipelineDecoder {
         }
         consumer.filter = node.value(forKey: "filter").flatMap { try? reader.expression($0, scope: .consumer).get() }
         if let timeout = node.value(forKey: "timeout") {
-            consumer.timeout = positiveDuration(timeout, rule: .timeoutInvalid, what: "\"timeout\" of consumer \"\(name)\"")
+            consumer.timeout = positiveDuration(
+                timeout,
+                rule: .timeoutInvalid,
+                what: "\"timeout\" of consumer \"\(name)\""
+            )
         }
         if let retry = node.value(forKey: "retry") {
             consumer.retry = decodeRetry(retry, consumer: name)

@@ -19,7 +19,8 @@ extension PipelineDecoder {
         case "route": decoded = decodeRoute(body, owner: owner)
         case "delay": decoded = (try? reader.duration(body, key: "").get()).map(Step.Kind.delay)
         case "fail": decoded = decodeFail(body)
-        case "drop": decoded = .drop(when: body.mapping != nil ? expression(body.value(forKey: "when")) : expression(body))
+        case "drop":
+            decoded = .drop(when: body.mapping != nil ? expression(body.value(forKey: "when")) : expression(body))
         case "exec": decoded = decodeExec(body)
         case "http": decoded = decodeHTTP(body)
         case "swift": decoded = decodeSwift(body)
@@ -127,7 +128,9 @@ extension PipelineDecoder {
             exec.env[key] = value
         }
         for code in node.value(forKey: "permanent_exit_codes")?.sequence ?? [] {
-            if let value = try? reader.integer(code, key: "", in: 1...255).get() { exec.permanentExitCodes.insert(Int32(value)) }
+            if let value = try? reader.integer(code, key: "", in: 1...255).get() {
+                exec.permanentExitCodes.insert(Int32(value))
+            }
         }
         exec.worker = node.value(forKey: "worker").flatMap { try? reader.boolean($0).get() } ?? false
         return .exec(exec)

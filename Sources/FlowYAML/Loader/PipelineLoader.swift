@@ -77,7 +77,11 @@ public struct PipelineLoader: Sendable {
         guard root.mapping != nil else {
             return Result(pipeline: nil, diagnostics: diagnostics.sortedForDisplay(), source: text)
         }
-        var decoder = PipelineDecoder(environment: options.environment, file: file, swiftHandlers: options.swiftHandlers)
+        var decoder = PipelineDecoder(
+            environment: options.environment,
+            file: file,
+            swiftHandlers: options.swiftHandlers
+        )
         let pipeline = decoder.decode(root)
         diagnostics += decoder.diagnostics
         diagnostics += SemanticChecker(pipeline: pipeline, references: decoder.references).check()

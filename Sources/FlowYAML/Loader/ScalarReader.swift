@@ -117,7 +117,8 @@ struct ScalarReader {
                     .invalidValue,
                     "\"\(key)\" must be \(bounds), found \(value)",
                     at: node.location,
-                    length: node.scalar?.text.count ?? 1
+                    length: node.scalar?.text.count ?? 1,
+                    hint: "use a whole number \(bounds)"
                 )
             )
         }
@@ -132,7 +133,8 @@ struct ScalarReader {
                     .invalidValue,
                     "\"\(key)\" must be at least \(min.formatted()), found \(value.formatted())",
                     at: node.location,
-                    length: node.scalar?.text.count ?? 1
+                    length: node.scalar?.text.count ?? 1,
+                    hint: "use a number of at least \(min.formatted())"
                 )
             )
         }
@@ -147,12 +149,24 @@ struct ScalarReader {
     }
 
     func wrongType(_ node: Node, expected: String) -> Diagnostic {
-        .error(
+        let found = node.kindName
+        let article = found == "null" ? "" : (found.first.map { "aeiou".contains($0) } == true ? "an " : "a ")
+        return .error(
             .wrongType,
-            "expected \(expected), found \(node.kindName)",
+            "expected \(expected), found \(found == "null" ? "nothing" : article + found)",
             at: node.location,
-            length: node.scalar.map { max(1, $0.text.count) } ?? 1
+            length: node.scalar.map { max(1, $0.text.count) } ?? 1,
+            hint: Self.shapeHint(expected)
         )
+    }
+
+    /// How to write a value of the expected shape.
+    private static func shapeHint(_ expected: String) -> String {
+        if expected.hasPrefix("a list") { return "write one item per line, each starting with \"- \"" }
+        if expected.hasPrefix("a mapping") { return "write \"key: value\" lines indented below the key" }
+        if expected == "an integer" { return "write a whole number such as 4" }
+        if expected == "true or false" { return "write true or false (yes, no, on and off are strings)" }
+        return "write \(expected)"
     }
 }
 

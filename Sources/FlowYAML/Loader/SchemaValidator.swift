@@ -13,10 +13,10 @@ struct SchemaValidator {
     }
 
     /// Checks `node`, found under `key` (nil at the root) in `context` (`consumer "billing"`), against `type`.
-    mutating func check(_ node: Node, against type: SchemaType, key: String?, context: String) {
+    mutating func check(_ node: Node, against type: SchemaType, key: String?, keyNode: Node? = nil, context: String) {
         switch type {
         case .object(let object):
-            checkObject(node, object, key: key, context: context)
+            checkObject(node, object, keyNode: keyNode, context: context)
         case .dictionary(let valueType, let names):
             checkDictionary(node, of: valueType, names: names, key: key)
         case .list(let itemType, let minItems):
@@ -24,20 +24,6 @@ struct SchemaValidator {
         case .string(let format):
             checkString(node, format: format, key: key ?? "value")
         case .integer(let min, let max):
-            if key == "version", context == "the pipeline", case .int(let version)? = node.scalarValue,
-                !PipelineSchema.supportedVersions.contains(version)
-            {
-                diagnostics.append(
-                    .error(
-                        .unsupportedVersion,
-                        "pipeline version \(version) is not supported",
-                        at: node.location,
-                        length: node.scalar?.text.count ?? 1,
-                        hint: "this flow reads version 1; write \"version: 1\""
-                    )
-                )
-                return
-            }
             record(reader.integer(node, key: key ?? "value", in: min...max))
         case .number(let min):
             record(reader.number(node, key: key ?? "value", min: min))
@@ -50,11 +36,11 @@ struct SchemaValidator {
                 diagnostics.append(reader.wrongType(node, expected: type.expectedKind))
                 return
             }
-            check(node, against: form, key: key, context: context)
+            check(node, against: form, key: key, keyNode: keyNode, context: context)
         case .null:
             if node.scalarValue != .null { diagnostics.append(reader.wrongType(node, expected: "nothing")) }
         case .reference(let name):
-            check(node, against: PipelineSchema.definition(name), key: key, context: context)
+            check(node, against: PipelineSchema.definition(name), key: key, keyNode: keyNode, context: context)
         }
     }
 
@@ -77,12 +63,13 @@ struct SchemaValidator {
         if case .failure(let diagnostic) = result { diagnostics.append(diagnostic) }
     }
 
-    private mutating func checkObject(_ node: Node, _ object: ObjectSchema, key: String?, context: String) {
+    private mutating func checkObject(_ node: Node, _ object: ObjectSchema, keyNode: Node?, context: String) {
         guard let pairs = node.mapping else {
             diagnostics.append(reader.wrongType(node, expected: "a mapping"))
             return
         }
         var present: [String: Node] = [:]
+        var sawUnknownKey = false
         for pair in pairs {
             guard let name = pair.key.scalar?.text else {
                 diagnostics.append(reader.wrongType(pair.key, expected: "a key"))
@@ -90,23 +77,37 @@ struct SchemaValidator {
             }
             guard let property = object.property(name) else {
                 diagnostics.append(unknownKey(name, at: pair.key, in: object, context: context))
+                sawUnknownKey = true
                 continue
             }
             present[name] = pair.key
-            check(pair.value, against: property.type, key: name, context: "\"\(name)\" in \(context)")
+            if object.title == "pipeline", name == "version", let problem = Self.versionProblem(pair.value) {
+                diagnostics.append(problem)
+                continue
+            }
+            check(
+                pair.value,
+                against: property.type,
+                key: name,
+                keyNode: pair.key,
+                context: "\"\(name)\" in \(context)"
+            )
         }
         for property in object.properties where property.required && present[property.name] == nil {
             diagnostics.append(
                 .error(
                     .missingKey,
                     "\(context) is missing \"\(property.name)\"",
-                    at: node.location,
-                    hint: "add \"\(property.name)\": \(property.description.prefix(1).lowercased())"
-                        + property.description.dropFirst()
+                    at: keyNode?.location ?? node.location,
+                    length: keyNode?.scalar?.text.count ?? 1,
+                    hint: "add \"\(property.name):\" (\(property.description.prefix(1).lowercased())"
+                        + property.description.dropFirst().trimmingSuffix(".") + ")"
                 )
             )
         }
-        checkExclusive(object, present: present, at: node, context: context)
+        if !sawUnknownKey {
+            checkExclusive(object, present: present, at: keyNode ?? node, context: context)
+        }
     }
 
     private mutating func checkExclusive(
@@ -165,7 +166,13 @@ struct SchemaValidator {
             }
             if let problem = Self.nameProblem(name, names: names) {
                 diagnostics.append(
-                    .error(.invalidValue, problem.message, at: pair.key.location, length: name.count, hint: problem.hint)
+                    .error(
+                        .invalidValue,
+                        problem.message,
+                        at: pair.key.location,
+                        length: name.count,
+                        hint: problem.hint
+                    )
                 )
             }
             if case .object(let object) = valueType, pair.value.scalarValue == .null,
@@ -173,7 +180,7 @@ struct SchemaValidator {
             {
                 continue
             }
-            check(pair.value, against: valueType, key: name, context: "\(names) \"\(name)\"")
+            check(pair.value, against: valueType, key: name, keyNode: pair.key, context: "\(names) \"\(name)\"")
         }
     }
 
@@ -249,6 +256,20 @@ struct SchemaValidator {
         }
     }
 
+    /// The diagnostic for a `version:` this build cannot read, if it cannot.
+    static func versionProblem(_ node: Node) -> Diagnostic? {
+        guard case .int(let version)? = node.scalarValue, !PipelineSchema.supportedVersions.contains(version) else {
+            return nil
+        }
+        return .error(
+            .unsupportedVersion,
+            "pipeline version \(version) is not supported",
+            at: node.location,
+            length: node.scalar?.text.count ?? 1,
+            hint: "this flow reads version 1; write \"version: 1\""
+        )
+    }
+
     /// Why a user-chosen name is not allowed, if it is not: extension names follow CloudEvents (lower-case
     /// letters and digits); topics, producers and consumers follow `isName`.
     static func nameProblem(_ name: String, names: String) -> (message: String, hint: String)? {
@@ -258,7 +279,8 @@ struct SchemaValidator {
                 !name.isEmpty && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
             return valid ? nil : ("\"\(name)\" is not a valid extension name", "use lower-case letters and digits only")
         case "topic", "producer", "consumer":
-            return isName(name) ? nil : ("\"\(name)\" is not a valid \(names) name", "use letters, digits, \".\", \"_\" and \"-\"")
+            return isName(name)
+                ? nil : ("\"\(name)\" is not a valid \(names) name", "use letters, digits, \".\", \"_\" and \"-\"")
         default:
             return nil
         }
@@ -271,5 +293,11 @@ struct SchemaValidator {
                 ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
                     || $0 == "." || $0 == "_" || $0 == "-"
             }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix(_ suffix: String) -> Substring {
+        hasSuffix(suffix) ? dropLast(suffix.count) : self
     }
 }

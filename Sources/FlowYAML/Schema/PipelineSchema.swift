@@ -13,7 +13,11 @@ public enum PipelineSchema {
         "A flow pipeline: topics, the producers that write them and the consumers that read them.",
         properties: [
             .init("version", .integer(min: 1, max: 1), required: true, "The language version; always 1 today."),
-            .init("name", .string(.identifier), "The pipeline's name in logs and summaries; defaults to the file name."),
+            .init(
+                "name",
+                .string(.identifier),
+                "The pipeline's name in logs and summaries; defaults to the file name."
+            ),
             .init("description", .string(.text), "Free text for people reading the file."),
             .init(
                 "broker",

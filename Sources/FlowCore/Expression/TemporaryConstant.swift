@@ -1,0 +1,1 @@
+extension Template { public var constantValue: Value? { source.contains("${") ? nil : .string(source) } }
