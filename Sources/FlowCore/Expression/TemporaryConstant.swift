@@ -1,1 +1,0 @@
-extension Template { public var constantValue: Value? { source.contains("${") ? nil : .string(source) } }
