@@ -26,7 +26,4 @@ public enum ExpressionType: String, Sendable, Hashable, CaseIterable {
 
     /// True for `int`, `double` and `any` (which may turn out to be a number).
     var maybeNumber: Bool { self == .int || self == .double || self == .any }
-
-    /// True when a value of this type may be of type `other` at run time.
-    func admits(_ other: ExpressionType) -> Bool { self == .any || self == other }
 }

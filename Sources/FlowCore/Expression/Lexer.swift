@@ -5,7 +5,7 @@
 struct Lexer {
     private let scalars: [Unicode.Scalar]
     private let end: Int
-    private(set) var position: Int
+    private var position: Int
 
     init(scalars: [Unicode.Scalar], range: Range<Int>) {
         self.scalars = scalars
