@@ -1,7 +1,7 @@
 extension Checker {
     func call(_ name: String, _ arguments: [Syntax], _ syntax: Syntax) throws(ExpressionError) -> Typed {
         guard let function = Function(named: name) else {
-            let suggestion = Suggestion.closest(to: name, among: Function.allNames)
+            let suggestion = Suggestion.closest(to: name, in: Function.allNames)
             throw ExpressionError(
                 rule: .unknownFunction,
                 message: "unknown function \"\(name)\"",

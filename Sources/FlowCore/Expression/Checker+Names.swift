@@ -77,7 +77,7 @@ extension Checker {
 
     private func unknownName(_ name: String, _ syntax: Syntax) -> ExpressionError {
         let hint: String
-        if let suggestion = Suggestion.closest(to: name, among: namesInScope) {
+        if let suggestion = Suggestion.closest(to: name, in: namesInScope) {
             hint = "did you mean \"\(suggestion)\"?"
         } else if Function(named: name) != nil {
             hint = "call it: \(name)()"
