@@ -25,7 +25,6 @@ extension Rule {
         "breaker-invalid",
         "circuit breaker needs failures >= 1 and a positive open_for"
     )
-    public static let concurrencyInvalid = Rule("concurrency-invalid", "concurrency must be between 1 and 10000")
     public static let deadLetterCycle = Rule(
         "dead-letter-cycle",
         "dead-letter topics must not lead back to their source"
@@ -34,7 +33,6 @@ extension Rule {
         "dead-letter-self",
         "a consumer's dead-letter topic is its own source topic"
     )
-    public static let duplicateName = Rule("duplicate-name", "a name is declared twice")
     public static let envMissing = Rule("env-missing", "an ${env.NAME} variable is not set and has no fallback")
     public static let expressionSyntax = Rule("expression-syntax", "an expression does not parse")
     public static let expressionType = Rule("expression-type", "an expression uses a value of the wrong type")
@@ -65,7 +63,7 @@ extension Rule {
 
     /// Every rule, alphabetical; tests check that each has a fixture and a `docs/rules.md` entry.
     public static let all: [Rule] = [
-        .breakerInvalid, .concurrencyInvalid, .deadLetterCycle, .deadLetterSelf, .duplicateName, .envMissing,
+        .breakerInvalid, .deadLetterCycle, .deadLetterSelf, .envMissing,
         .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration, .invalidRate, .invalidValue,
         .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .timeoutInvalid, .undeclaredTopic,
         .unknownFunction, .unknownHandler, .unknownKey, .unknownStep, .unreadTopic, .unsupportedVersion,
