@@ -7,6 +7,7 @@ public enum BrokerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A backend failure (I/O, network); worth retrying.
     case unavailable(String)
 
+    /// The message users see.
     public var description: String {
         switch self {
         case .unknownTopic(let topic): "topic \"\(topic)\" is not declared"

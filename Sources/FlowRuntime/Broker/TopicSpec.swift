@@ -7,13 +7,16 @@ public struct TopicSpec: Sendable, Hashable {
     /// Records kept per partition of a topic no group reads, unless a spec says otherwise.
     public static let defaultRetention = 10_000
 
+    /// The topic's name, unique per broker.
     public var name: String
+    /// How many append-only logs the topic has.
     public var partitions: Int
     /// Records per partition not yet acked by the slowest group before `publish` waits.
     public var capacity: Int
     /// Records per partition kept while the topic has no group; older ones are evicted and counted.
     public var retention: Int
 
+    /// A spec; traps on out-of-bounds numbers (the pipeline loader has checked them).
     public init(
         name: String,
         partitions: Int = 1,

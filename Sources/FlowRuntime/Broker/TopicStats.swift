@@ -3,6 +3,7 @@
 /// Invariants: per partition, `committed[group][p] <= endOffsets[p]`; `published` counts every record ever
 /// stored; `retained + evicted + trimmed == published`, where trimmed records are those every group acked.
 public struct TopicStats: Sendable, Hashable {
+    /// The topic.
     public var name: String
     /// Records stored since the topic was declared.
     public var published: Int
@@ -17,6 +18,7 @@ public struct TopicStats: Sendable, Hashable {
     /// Publish batches waiting for room.
     public var waitingPublishes: Int
 
+    /// A snapshot as a backend reports it.
     public init(
         name: String,
         published: Int,

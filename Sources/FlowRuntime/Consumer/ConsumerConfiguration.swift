@@ -8,19 +8,29 @@ public struct ConsumerConfiguration: Sendable {
     /// Credit window used when none is given: records delivered to a member and not yet committed.
     public static let defaultWindow = 512
 
+    /// The consumer's name (logs, dead-letter envelopes, stats).
     public var name: String
+    /// The topic it reads.
     public var topic: String
+    /// Its consumer group; defaults to the name.
     public var group: String
     /// This member's id within the group; unique per group (one process may run several members).
     public var member: String
+    /// Most handler attempts running at once.
     public var concurrency: Int
+    /// Per-attempt limit; nil for none.
     public var timeout: Duration?
+    /// Attempts (the first included) and backoff.
     public var retry: RetryPolicy
+    /// Where given-up events go; nil makes them `exhausted`.
     public var deadLetter: String?
+    /// Pauses the member after consecutive failures; nil for none.
     public var circuitBreaker: CircuitBreakerPolicy?
     /// Most records held (queued, running, retrying, publishing) before the broker stops pushing.
     public var window: Int
 
+    /// A configuration; `group` and `member` default to `name`, `window` to `defaultWindow` (never below
+    /// `concurrency`).
     public init(
         name: String,
         topic: String,

@@ -124,6 +124,7 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
         }
     }
 
+    /// Takes records pushed by the broker (on the runner's queue); ignored once draining.
     public func receive(_ records: [BrokerRecord]) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard !isDraining, !isStopped else { return }

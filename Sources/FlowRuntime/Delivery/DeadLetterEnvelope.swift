@@ -30,16 +30,26 @@ public struct DeadLetterEnvelope: Sendable, Hashable {
         "flowfirstfailure", "flowlastfailure", "flowerror",
     ]
 
+    /// `flowsourcetopic`.
     public var sourceTopic: String
+    /// `flowpartition`.
     public var partition: Int
+    /// `flowoffset`.
     public var offset: Int64
+    /// `flowconsumer`.
     public var consumer: String
+    /// `flowgroup`.
     public var group: String
+    /// `flowattempts`.
     public var attempts: Int
+    /// `flowfirstfailure`.
     public var firstFailure: Date
+    /// `flowlastfailure`.
     public var lastFailure: Date
+    /// `flowerror`, before bounding.
     public var error: String
 
+    /// The history of one given-up event.
     public init(
         sourceTopic: String,
         partition: Int,
