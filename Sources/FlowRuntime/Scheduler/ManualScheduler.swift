@@ -79,7 +79,6 @@ public final class ManualScheduler: FlowScheduler {
     /// Moves time forward by `duration`, running every piece of work that falls due on the way, each at its
     /// own deadline, and waits for quiescence after each one.
     public func advance(by duration: Duration) {
-        dispatchPrecondition(condition: .notOnQueue(.main))
         settle()
         let target = now + max(duration, .zero)
         while let entry = takeNextDue(notAfter: target) {
