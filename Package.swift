@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +31,10 @@ let package = Package(
         .target(name: "FlowYAML", dependencies: ["FlowCore", "CYaml"], swiftSettings: strict),
         .target(
             name: "FlowRuntime",
-            dependencies: ["FlowCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "FlowCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: strict
         ),
         .target(

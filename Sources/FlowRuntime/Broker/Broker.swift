@@ -1,0 +1,46 @@
+import Dispatch
+
+/// A backend-neutral event broker: the memory backend implements it today; an embedded SQLite store and
+/// Redis Streams (XADD / XREADGROUP / XACK / XAUTOCLAIM) are designed to implement it next.
+///
+/// The model every backend keeps:
+/// - A topic is `partitions` append-only logs; a record's offset is its index in its partition's log.
+///   A record's key picks its partition (`PartitionKey`); records without a key go round-robin.
+/// - A consumer group is declared on a topic before producers start and begins at the earliest retained
+///   offset. Every group sees every record; the members of a group share the partitions (each partition
+///   has one owner member at a time, so order per partition — and so per key — holds within a group).
+/// - Records are pushed to members in offset order per partition, at most `window` unacknowledged records
+///   per member (the credit window), so memory is bounded by the window, not the backlog.
+/// - Acks are per record and may come in any order. Per group and partition the backend derives the
+///   committed watermark: the lowest offset not yet acked. Everything below it is done for that group.
+/// - A delivered record is leased to its member; an unacked record whose member leaves (or whose finite
+///   lease expires) is delivered again: delivery is at least once.
+/// - Backpressure: when a partition already holds `capacity` records not yet acked by the slowest group,
+///   `publish` waits; its completion runs only when every record of the batch is stored.
+/// - A topic with no group keeps up to `retention` records per partition for inspection; older ones are
+///   evicted and counted in `TopicStats.evicted` (never silently).
+public protocol Broker: AnyObject, Sendable {
+    /// Creates a topic; declaring an identical spec again is a no-op, a different one an error.
+    func declare(_ topic: TopicSpec) async throws(BrokerError)
+
+    /// Creates consumer group `group` on `topic`, starting at the earliest retained offset; idempotent.
+    func declareGroup(_ group: String, on topic: String) async throws(BrokerError)
+
+    /// Stores `records` in order and then calls `completion` on `queue`. While a target partition is full
+    /// the batch (and every later batch to the topic) waits; the producer is slowed, memory stays flat.
+    func publish(
+        _ records: [OutgoingRecord],
+        to topic: String,
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
+    )
+
+    /// Joins a group as a member; records are then pushed to `sink` on `request.queue`.
+    func subscribe(
+        _ request: SubscriptionRequest,
+        sink: any DeliverySink
+    ) async throws(BrokerError) -> any BrokerSubscription
+
+    /// Counters and offsets of `topic` at this moment.
+    func stats(of topic: String) async throws(BrokerError) -> TopicStats
+}

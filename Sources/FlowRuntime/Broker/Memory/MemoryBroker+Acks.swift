@@ -1,0 +1,29 @@
+import Dispatch
+
+extension MemoryBroker {
+    /// Applies one member's ack batch: advances watermarks, frees room, resumes waiting publishes and pushes
+    /// more records. Acks for offsets already committed or never delivered are ignored.
+    func applyAcks(_ positions: [RecordPosition], topic: MemoryTopic, group: MemoryGroup, member: MemoryMember) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        member.unacked = max(0, member.unacked - positions.count)
+        var advanced = false
+        for position in positions {
+            let p = position.partition
+            guard p >= 0, p < group.cursors.count else { continue }
+            let index = Int(position.offset - group.cursors[p].committed)
+            guard index >= 0, index < group.cursors[p].acked.count else { continue }
+            group.cursors[p].acked[index] = true
+            guard index == 0 else { continue }
+            while group.cursors[p].acked.first == true {
+                _ = group.cursors[p].acked.popFirst()
+                group.cursors[p].committed += 1
+            }
+            advanced = true
+        }
+        if advanced {
+            for p in topic.partitions.indices { topic.trim(p) }
+            storeWaiting(in: topic)
+        }
+        deliver(topic)
+    }
+}

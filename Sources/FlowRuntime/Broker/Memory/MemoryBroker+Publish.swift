@@ -1,0 +1,85 @@
+import Dispatch
+import FlowCore
+
+extension MemoryBroker {
+    /// Stores what fits of `records` now and parks the rest behind earlier waiting batches (FIFO per topic,
+    /// so a producer's order is kept across batches).
+    func enqueue(
+        _ records: [OutgoingRecord],
+        to name: String,
+        queue completionQueue: DispatchQueue,
+        completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
+    ) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let topic = topics[name] else {
+            scheduler.execute(on: completionQueue) { completion(.failure(.unknownTopic(name))) }
+            return
+        }
+        var stored = 0
+        if topic.waiting.isEmpty {
+            stored = store(records, from: 0, in: topic)
+            if stored == records.count {
+                scheduler.execute(on: completionQueue) { completion(.success(())) }
+            }
+        }
+        if stored < records.count {
+            topic.waiting.append(
+                MemoryTopic.WaitingPublish(
+                    records: records,
+                    next: stored,
+                    queue: completionQueue,
+                    completion: completion
+                )
+            )
+        }
+        if stored > 0 { deliver(topic) }
+    }
+
+    /// Stores waiting batches, oldest first, until one no longer fits; completes every batch fully stored.
+    /// Returns whether anything was stored.
+    @discardableResult
+    func storeWaiting(in topic: MemoryTopic) -> Bool {
+        dispatchPrecondition(condition: .onQueue(queue))
+        var storedAny = false
+        while var head = topic.waiting.first {
+            let next = store(head.records, from: head.next, in: topic)
+            storedAny = storedAny || next > head.next
+            head.next = next
+            guard next == head.records.count else {
+                topic.waiting[0] = head
+                break
+            }
+            _ = topic.waiting.popFirst()
+            let completion = head.completion
+            scheduler.execute(on: head.queue) { completion(.success(())) }
+        }
+        return storedAny
+    }
+
+    /// Appends `records[start...]` until a target partition is full; returns the index of the first record
+    /// not stored. Round-robin advances only for stored records, so a retried record keeps its partition.
+    private func store(_ records: [OutgoingRecord], from start: Int, in topic: MemoryTopic) -> Int {
+        let partitions = topic.spec.partitions
+        let retention = topic.spec.retention
+        let unread = topic.groups.isEmpty
+        var index = start
+        while index < records.count {
+            let record = records[index]
+            let p: Int
+            if let key = record.key {
+                p = PartitionKey.partition(for: key, partitions: partitions)
+            } else {
+                p = topic.roundRobin % partitions
+            }
+            guard topic.hasRoom(in: p) else { break }
+            if record.key == nil { topic.roundRobin &+= 1 }
+            topic.partitions[p].append(key: record.key, event: record.event, partition: p)
+            if unread && topic.partitions[p].log.count > retention {
+                topic.evicted += topic.partitions[p].drop(below: topic.partitions[p].base + 1)
+            }
+            index += 1
+        }
+        topic.published += index - start
+        return index
+    }
+}

@@ -1,0 +1,110 @@
+import Dispatch
+import FlowCore
+
+/// The in-process broker, built on Dispatch.
+///
+/// Invariant: every piece of mutable state (topics, partition logs, groups, cursors, members, waiting
+/// publishes) is owned by the serial `queue`. Public entry points hop onto it through the scheduler; every
+/// method that touches state checks `dispatchPrecondition(condition: .onQueue(queue))`. Callbacks (publish
+/// completions, deliveries) leave the queue through the scheduler too, so no caller code ever runs on it.
+///
+/// Work is batched: one hop per publish batch, per delivery batch and per ack batch, never per record.
+/// Leases are infinite: a delivered record stays with its member until acked or until the member leaves.
+///
+/// `@unchecked Sendable`: all mutable state is confined to `queue` (see above).
+public final class MemoryBroker: Broker, @unchecked Sendable {
+    let queue: DispatchQueue
+    let scheduler: any FlowScheduler
+    var topics: [String: MemoryTopic] = [:]
+
+    /// An empty broker whose hops go through `scheduler`.
+    public init(scheduler: any FlowScheduler, label: String = "flow.broker.memory") {
+        self.scheduler = scheduler
+        queue = DispatchQueue(label: label)
+    }
+
+    public func declare(_ spec: TopicSpec) async throws(BrokerError) {
+        try await onQueue { broker -> Result<Void, BrokerError> in
+            if let existing = broker.topics[spec.name] {
+                return existing.spec == spec ? .success(()) : .failure(.conflictingTopic(spec.name))
+            }
+            broker.topics[spec.name] = MemoryTopic(spec: spec)
+            return .success(())
+        }.get()
+    }
+
+    public func declareGroup(_ group: String, on topic: String) async throws(BrokerError) {
+        try await onQueue { broker -> Result<Void, BrokerError> in
+            guard let state = broker.topics[topic] else { return .failure(.unknownTopic(topic)) }
+            if state.group(named: group) == nil {
+                state.groups.append(MemoryGroup(name: group, starts: state.partitions.map(\.base)))
+                for p in state.partitions.indices { state.trim(p) }
+            }
+            return .success(())
+        }.get()
+    }
+
+    public func publish(
+        _ records: [OutgoingRecord],
+        to topic: String,
+        queue completionQueue: DispatchQueue,
+        completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
+    ) {
+        scheduler.execute(on: queue) {
+            self.enqueue(records, to: topic, queue: completionQueue, completion: completion)
+        }
+    }
+
+    public func subscribe(
+        _ request: SubscriptionRequest,
+        sink: any DeliverySink
+    ) async throws(BrokerError) -> any BrokerSubscription {
+        try await onQueue { broker -> Result<any BrokerSubscription, BrokerError> in
+            broker.join(request, sink: sink)
+        }.get()
+    }
+
+    public func stats(of topic: String) async throws(BrokerError) -> TopicStats {
+        try await onQueue { broker in
+            guard let state = broker.topics[topic] else { return .failure(.unknownTopic(topic)) }
+            var committed: [String: [Int64]] = [:]
+            for group in state.groups { committed[group.name] = group.cursors.map(\.committed) }
+            return .success(
+                TopicStats(
+                    name: topic,
+                    published: state.published,
+                    retained: state.partitions.reduce(0) { $0 + $1.log.count },
+                    evicted: state.evicted,
+                    endOffsets: state.partitions.map(\.end),
+                    committed: committed,
+                    waitingPublishes: state.waiting.count
+                )
+            )
+        }.get()
+    }
+
+    /// The records `topic` still holds, by partition then offset: for inspecting a dead-letter topic that no
+    /// group reads (its retention bound applies) or a backlog.
+    public func records(of topic: String) async throws(BrokerError) -> [BrokerRecord] {
+        try await onQueue { broker in
+            guard let state = broker.topics[topic] else { return .failure(.unknownTopic(topic)) }
+            var records: [BrokerRecord] = []
+            for partition in state.partitions {
+                for index in 0..<partition.log.count { records.append(partition.log[index]) }
+            }
+            return .success(records)
+        }.get()
+    }
+
+    /// Runs `body` on the queue and returns its result to the awaiting caller.
+    private func onQueue<T: Sendable>(
+        _ body: @escaping @Sendable (MemoryBroker) -> Result<T, BrokerError>
+    ) async -> Result<T, BrokerError> {
+        await withCheckedContinuation { continuation in
+            scheduler.execute(on: queue) {
+                dispatchPrecondition(condition: .onQueue(self.queue))
+                continuation.resume(returning: body(self))
+            }
+        }
+    }
+}

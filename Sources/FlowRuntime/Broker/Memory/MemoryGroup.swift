@@ -1,0 +1,48 @@
+/// A consumer group on one `MemoryTopic`: per-partition cursors and the members sharing the partitions.
+///
+/// Invariants (touched only on the broker's queue):
+/// - per partition, `committed` is the lowest offset this group has not acked; `acked[i]` tells whether
+///   offset `committed + i` is acked, for every offset delivered so far (`committed + acked.count` is the
+///   highest delivered offset plus one);
+/// - each partition has at most one owner; owners are assigned round-robin by join order
+///   (partition `p` → member `p % members.count`).
+final class MemoryGroup {
+    struct Cursor {
+        var committed: Int64
+        /// The next offset to deliver to the owner.
+        var next: Int64
+        var acked = RingBuffer<Bool>()
+        var owner: MemoryMember?
+
+        init(start: Int64) {
+            committed = start
+            next = start
+        }
+
+        /// One past the highest offset ever delivered.
+        var delivered: Int64 { committed + Int64(acked.count) }
+    }
+
+    let name: String
+    var cursors: [Cursor]
+    var members: [MemoryMember] = []
+
+    init(name: String, starts: [Int64]) {
+        self.name = name
+        cursors = starts.map(Cursor.init(start:))
+    }
+
+    /// Gives partition `p` to member `p % members.count`; a partition that changes owner is delivered again
+    /// from its committed watermark (skipping offsets already acked).
+    func rebalance() {
+        for member in members { member.partitions.removeAll(keepingCapacity: true) }
+        for p in cursors.indices {
+            let owner = members.isEmpty ? nil : members[p % members.count]
+            if cursors[p].owner !== owner {
+                cursors[p].owner = owner
+                cursors[p].next = cursors[p].committed
+            }
+            owner?.partitions.append(p)
+        }
+    }
+}

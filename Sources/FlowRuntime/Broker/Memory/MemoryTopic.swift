@@ -1,0 +1,45 @@
+import Dispatch
+
+/// One topic of a `MemoryBroker`: its partitions, groups and waiting publishes.
+///
+/// Invariant: touched only on the broker's queue (the broker checks with `dispatchPrecondition`).
+final class MemoryTopic {
+    /// A publish batch that did not fit yet; `next` is the index of its first record not stored.
+    struct WaitingPublish {
+        var records: [OutgoingRecord]
+        var next: Int
+        var queue: DispatchQueue
+        var completion: @Sendable (Result<Void, BrokerError>) -> Void
+    }
+
+    let spec: TopicSpec
+    var partitions: [MemoryPartition]
+    var groups: [MemoryGroup] = []
+    var waiting = RingBuffer<WaitingPublish>()
+    var roundRobin = 0
+    var published = 0
+    var evicted = 0
+
+    init(spec: TopicSpec) {
+        self.spec = spec
+        partitions = Array(repeating: MemoryPartition(), count: spec.partitions)
+    }
+
+    func group(named name: String) -> MemoryGroup? {
+        groups.first { $0.name == name }
+    }
+
+    /// Whether partition `p` can take one more record without exceeding `capacity` for its slowest group.
+    func hasRoom(in p: Int) -> Bool {
+        groups.isEmpty || partitions[p].end - partitions[p].floor < Int64(spec.capacity)
+    }
+
+    /// Recomputes partition `p`'s floor (lowest offset some group still needs) and drops records below it.
+    func trim(_ p: Int) {
+        guard !groups.isEmpty else { return }
+        var floor = partitions[p].end
+        for group in groups { floor = min(floor, group.cursors[p].committed) }
+        partitions[p].floor = floor
+        partitions[p].drop(below: floor)
+    }
+}

@@ -1,0 +1,130 @@
+import Dispatch
+import FlowCore
+import Logging
+
+extension ConsumerRunner {
+    /// Takes the result of a running attempt: records its latency and hands the outcome to `conclude`.
+    func settle(_ job: Job, _ result: HandlerResult) {
+        guard job.state == .running else { return }
+        running -= 1
+        let now = scheduler.now
+        latency.record(now - job.startedAt)
+        switch result {
+        case .success(let emitted): conclude(job, .success, emitted: emitted, now: now)
+        case .filtered: conclude(job, .filtered, emitted: [], now: now)
+        case .dropped: conclude(job, .dropped, emitted: [], now: now)
+        case .failure(let message, let permanent):
+            conclude(job, .failure(message: message, permanent: permanent), emitted: [], now: now)
+        }
+    }
+
+    /// Applies the delivery decision for an attempt that ended with `outcome` (the attempt no longer counts
+    /// as running).
+    func conclude(_ job: Job, _ outcome: DeliveryOutcome, emitted: [EmittedEvent], now: Duration) {
+        updateBreaker(after: outcome, probe: job.isProbe, now: now)
+        job.isProbe = false
+        let decision = decider.decide(outcome, attempt: job.attempt, breaker: breaker?.state, now: now, random: &random)
+        if let message = outcome.errorMessage {
+            job.firstFailure = job.firstFailure ?? scheduler.wallClock
+            job.lastFailure = scheduler.wallClock
+            job.lastError = message
+        }
+        switch decision {
+        case .ack:
+            switch outcome {
+            case .filtered:
+                counters.filtered += 1
+                commit(job)
+            case .dropped:
+                counters.dropped += 1
+                commit(job)
+            default:
+                job.disposition = .processed
+                if emitted.isEmpty {
+                    counters.processed += 1
+                    commit(job)
+                } else {
+                    enqueue(emitted.map { ($0.topic, OutgoingRecord(key: $0.key, event: $0.event)) }, for: job)
+                }
+            }
+        case .retry(let delay):
+            retry(job, at: now + delay, now: now)
+        case .pause(let until):
+            retry(job, at: until, now: now)
+        case .deadLetter(let reason):
+            deadLetter(job, reason: reason)
+        case .exhausted(let reason):
+            exhaust(job, reason: reason, error: job.lastError ?? reason.rawValue)
+        }
+    }
+
+    private func updateBreaker(after outcome: DeliveryOutcome, probe: Bool, now: Duration) {
+        guard var current = breaker else { return }
+        let result: CircuitBreaker.AttemptResult
+        switch outcome {
+        case .success, .filtered, .dropped: result = .success
+        case .failure(_, permanent: true): result = .neutral
+        case .failure, .timedOut: result = .failure
+        }
+        let transition = current.record(result, probe: probe, now: now)
+        breaker = current
+        if let transition { log(transition) }
+    }
+
+    /// Parks `job` until `deadline`; it then starts before new records (its key stays held meanwhile).
+    private func retry(_ job: Job, at deadline: Duration, now: Duration) {
+        job.state = .retryWait
+        let delay = deadline - now
+        logger.warning(
+            "event retry scheduled",
+            metadata: metadata(
+                for: job,
+                [
+                    "flow.next_delay_ms": "\(Int(delay / .milliseconds(1)))", "flow.error": "\(job.lastError ?? "")",
+                ]
+            )
+        )
+        scheduler.schedule(after: delay, on: queue) { [job] in job.runner.retryDue(job) }
+    }
+
+    private func retryDue(_ job: Job) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard job.state == .retryWait, !isStopped else { return }
+        job.state = .waiting
+        retryReady.append(job)
+        pump()
+    }
+
+    /// Gives up on `job` without a dead-letter topic: logged at error, counted, committed.
+    func exhaust(_ job: Job, reason: DeliveryDecision.GiveUpReason, error: String) {
+        counters.exhausted += 1
+        logger.error(
+            "event exhausted",
+            metadata: metadata(for: job, ["flow.reason": "\(reason.rawValue)", "flow.error": "\(error)"])
+        )
+        commit(job)
+    }
+
+    /// Acks `job` in this pass's batch and lets the next record of its key go.
+    func commit(_ job: Job) {
+        job.state = .done
+        active -= 1
+        pendingAcks.append(job.record.position)
+        guard let key = job.record.key, let lane = lanes.index(forKey: key) else { return }
+        if let next = lanes.values[lane].popFirst() {
+            ready.append(next)
+        } else {
+            lanes.remove(at: lane)
+        }
+    }
+
+    /// The per-event log fields plus `extra`.
+    func metadata(for job: Job, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+        var fields = extra
+        fields["flow.partition"] = "\(job.record.position.partition)"
+        fields["flow.offset"] = "\(job.record.position.offset)"
+        fields["flow.event_id"] = "\(job.record.event.id)"
+        fields["flow.attempt"] = "\(job.attempt)"
+        return fields
+    }
+}

@@ -1,0 +1,108 @@
+import Dispatch
+import Logging
+
+extension ConsumerRunner {
+    /// Starts what may start and settles what completed, until neither makes progress; then sends the
+    /// pass's publishes and acks in one batch each. Re-entrant calls (a handler completing synchronously)
+    /// only queue their result for the running pass.
+    func pump() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard !pumping, !isStopped else { return }
+        pumping = true
+        var progressed = true
+        while progressed {
+            progressed = false
+            while running < configuration.concurrency, let job = nextJob() {
+                begin(job)
+                progressed = true
+            }
+            while let (job, result) = completed.popFirst() {
+                settle(job, result)
+                progressed = true
+            }
+        }
+        flushOutbox()
+        flushAcks()
+        pumping = false
+        finishDrainIfIdle()
+    }
+
+    /// The next job allowed to start: due retries first, then new records (none while draining); nil when
+    /// nothing waits or the circuit breaker denies.
+    private func nextJob() -> Job? {
+        let fromRetries = !retryReady.isEmpty
+        guard fromRetries || (!ready.isEmpty && !isDraining) else { return nil }
+        var isProbe = false
+        if var current = breaker {
+            let (permit, transition) = current.acquire(now: scheduler.now)
+            breaker = current
+            if let transition { log(transition) }
+            switch permit {
+            case .granted:
+                break
+            case .probe:
+                isProbe = true
+            case .denied(let until):
+                if let until { wakeBreaker(at: until) }
+                return nil
+            }
+        }
+        let job = fromRetries ? retryReady.popFirst()! : ready.popFirst()!
+        job.isProbe = isProbe
+        return job
+    }
+
+    /// Starts one attempt of `job`.
+    private func begin(_ job: Job) {
+        job.attempt += 1
+        if job.attempt == 1 { active += 1 } else { counters.retried += 1 }
+        job.state = .running
+        job.startedAt = scheduler.now
+        running += 1
+        if let timeout = configuration.timeout {
+            job.deadline = job.startedAt + timeout
+            timeouts.append((job, job.attempt))
+            armTimeoutTimer()
+        }
+        let record = job.record
+        logger.debug(
+            "event delivered",
+            metadata: [
+                "flow.partition": "\(record.position.partition)", "flow.offset": "\(record.position.offset)",
+                "flow.event_id": "\(record.event.id)", "flow.attempt": "\(job.attempt)",
+            ]
+        )
+        let input = HandlerInput(
+            event: record.event,
+            attempt: job.attempt,
+            key: record.key,
+            topic: configuration.topic,
+            position: record.position
+        )
+        handler.handle(input) { [job] result in job.complete(result) }
+    }
+
+    /// Schedules one pump at `until`, when the open breaker will let a probe through.
+    private func wakeBreaker(at until: Duration) {
+        guard breakerWake == nil else { return }
+        breakerWake = scheduler.schedule(after: until - scheduler.now, on: queue) {
+            self.breakerWake = nil
+            self.pump()
+        }
+    }
+
+    func log(_ transition: CircuitBreaker.Transition) {
+        switch transition {
+        case .opened(let until):
+            let openFor = until - scheduler.now
+            logger.info(
+                "circuit breaker opened",
+                metadata: ["flow.open_for_ms": "\(Int(openFor / .milliseconds(1)))"]
+            )
+        case .halfOpened:
+            logger.info("circuit breaker half-open")
+        case .closed:
+            logger.info("circuit breaker closed")
+        }
+    }
+}

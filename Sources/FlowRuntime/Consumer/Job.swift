@@ -1,0 +1,64 @@
+import Dispatch
+import Foundation
+
+/// One record held by a `ConsumerRunner`, from receipt to commit.
+///
+/// Invariants: a job is in at most one of the runner's places at a time (a key lane, the ready or retry
+/// queue, running, waiting for a retry timer, waiting for publishes); when an attempt times out the job is
+/// replaced by a fresh copy and marked `abandoned`, so the late completion, which still points at the old
+/// object, is recognised and ignored.
+///
+/// `@unchecked Sendable`: its mutable fields are touched only on the runner's queue.
+final class Job: @unchecked Sendable {
+    enum State {
+        case waiting, running, retryWait, publishing, done, abandoned
+    }
+
+    /// What to count once the job's publishes are stored.
+    enum Disposition {
+        case processed
+        case deadLettered(DeliveryDecision.GiveUpReason)
+    }
+
+    let runner: ConsumerRunner
+    let record: BrokerRecord
+    var state = State.waiting
+    /// Attempts started so far.
+    var attempt = 0
+    var startedAt = Duration.zero
+    var deadline = Duration.zero
+    var isProbe = false
+    var firstFailure: Date?
+    var lastFailure: Date?
+    var lastError: String?
+    var disposition = Disposition.processed
+    var pendingPublishes = 0
+    var publishError: String?
+
+    init(runner: ConsumerRunner, record: BrokerRecord) {
+        self.runner = runner
+        self.record = record
+    }
+
+    /// A copy that carries the delivery history on after this object is abandoned.
+    func successor() -> Job {
+        let next = Job(runner: runner, record: record)
+        next.state = state
+        next.attempt = attempt
+        next.startedAt = startedAt
+        next.firstFailure = firstFailure
+        next.lastFailure = lastFailure
+        next.lastError = lastError
+        next.isProbe = isProbe
+        return next
+    }
+
+    /// The handler's completion: inline when already on the runner's queue, else one hop onto it.
+    func complete(_ result: HandlerResult) {
+        if DispatchQueue.getSpecific(key: runner.queueKey) == true {
+            runner.finish(self, result)
+        } else {
+            runner.scheduler.execute(on: runner.queue) { self.runner.finish(self, result) }
+        }
+    }
+}
