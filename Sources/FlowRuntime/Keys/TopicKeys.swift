@@ -7,10 +7,10 @@ import Foundation
 /// Invariant: key expressions are deterministic (the loader rejects `random_*`, `uuid()` and `now()` in them),
 /// so the same event always yields the same key and lands in the same partition.
 public struct TopicKeys: Sendable {
-    private let expressions: [String: Expression]
+    private let expressions: [String: FlowCore.Expression]
 
     public init(_ topics: [Pipeline.Topic]) {
-        var expressions: [String: Expression] = [:]
+        var expressions: [String: FlowCore.Expression] = [:]
         for topic in topics {
             if let key = topic.key { expressions[topic.name] = key }
         }
@@ -25,7 +25,7 @@ public struct TopicKeys: Sendable {
     }
 
     /// The key an explicit expression (an `emit` step's `key:`) gives `event`.
-    public static func key(of expression: Expression, for event: CloudEvent) throws(EvaluationError) -> String? {
+    public static func key(of expression: FlowCore.Expression, for event: CloudEvent) throws(EvaluationError) -> String? {
         var context = EvaluationContext(
             event: event,
             random: SeededRandom(seed: 0),
