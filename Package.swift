@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FlowYAML", targets: ["FlowYAML"]),
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
+        .library(name: "FlowTesting", targets: ["FlowTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,10 +47,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "FlowTesting",
+            dependencies: [
+                "FlowCore", "FlowYAML", "FlowRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "flow", dependencies: ["FlowCLI"], swiftSettings: strict),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
         .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
         .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime"], swiftSettings: strict),
+        .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting"], swiftSettings: strict),
         .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -1,12 +1,12 @@
 import ArgumentParser
 
 /// The `flow` root command: configuration only; the work lives in subcommands.
-public struct FlowCommand: ParsableCommand {
+public struct FlowCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "flow",
         abstract: "Run and check declarative event pipelines.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, SchemaCommand.self, GraphCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, GraphCommand.self, SchemaCommand.self]
     )
 
     public init() {}

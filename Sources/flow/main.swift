@@ -1,3 +1,3 @@
 import FlowCLI
 
-FlowCommand.main()
+await FlowCommand.main()

@@ -1,0 +1,142 @@
+import ArgumentParser
+import FlowCore
+import FlowRuntime
+import FlowYAML
+import Foundation
+import Logging
+
+/// `flow run`: the product's main job.
+public struct RunCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline: produce, deliver, retry, dead-letter, then print a summary.",
+        discussion: """
+            The file is loaded by the same loader as `flow validate`; any error stops the run before it starts.
+
+            The run ends with --until-idle (once producers are done and every group has committed
+            everything), after --for, or on SIGINT/SIGTERM: producers stop, in-flight events get up to
+            --grace to finish, then a summary is printed. A second signal exits at once (status 130).
+
+            Exit status: 0 when every event was delivered as the pipeline promises; 1 when the file is
+            invalid, an event failed without a dead-letter topic, or input was malformed without one.
+
+            Examples:
+              flow run pipelines/hello.yml --until-idle
+              flow run pipelines/retry-and-dlq.yml --until-idle --log-level warning --report out/run.json
+              flow run pipelines/fan-out.yml --for 30s --log-format json 2> run.log
+            """
+    )
+
+    @Argument(help: "The pipeline file.")
+    var file: String
+
+    @Flag(name: .long, help: "Exit once producers are done and every group has committed everything.")
+    var untilIdle = false
+
+    @Option(name: .customLong("for"), help: "Stop after this long, e.g. 30s or 5m.")
+    var duration: DurationArgument?
+
+    @Option(name: .long, help: "Seed for generators, jitter and random_*(): the same seed repeats a run.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "How long in-flight events may take to finish at shutdown.")
+    var grace = DurationArgument(argument: "10s")!
+
+    @Option(name: .long, help: "Log format on stderr: text or json.")
+    var logFormat: LogFormat = .text
+
+    @Option(name: .long, help: "Least severe log level shown: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    @Option(name: .long, help: "Also write the summary as JSON to this file.")
+    var report: String?
+
+    @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
+    var noProgress = false
+
+    public init() {}
+
+    public func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = PipelineLoader(options: LoaderOptions(environment: environment)).load(contentsOf: file)
+        if !loaded.diagnostics.isEmpty {
+            var sources = SourceCache()
+            if let text = loaded.source { sources.add(text, for: file) }
+            let rendered = DiagnosticRenderer.render(
+                loaded.diagnostics,
+                format: .text,
+                sources: sources,
+                fileCount: 1,
+                color: Terminal.stderrIsTerminal
+            )
+            Terminal.printError(rendered)
+        }
+        guard let pipeline = loaded.pipeline else { throw ExitCode(1) }
+        let logger = makeLogger()
+        let run = PipelineRun(pipeline: pipeline, options: RunOptions(seed: seed, grace: grace.duration, logger: logger))
+        let reason = try await execute(run, logger: logger)
+        logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
+        await run.shutdown()
+        let summary = await run.summary()
+        print(RunSummaryRenderer.text(summary))
+        if let report {
+            try writeReport(RunSummaryRenderer.json(summary).prettyJSONString + "\n", to: report)
+        }
+        if summary.failed { throw ExitCode(1) }
+    }
+
+    private func makeLogger() -> Logger {
+        let format = logFormat
+        let level = logLevel
+        return Logger(label: "flow") { _ in ConsoleLogHandler(format: format, level: level) }
+    }
+
+    /// Starts the run and returns the first reason to stop.
+    private func execute(_ run: PipelineRun, logger: Logger) async throws -> StopReason {
+        let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
+        let watcher = SignalWatcher { continuation.yield(.signal($0)) }
+        do {
+            try await run.start()
+        } catch {
+            Terminal.printError("flow: could not start the pipeline: \(error)")
+            throw ExitCode(1)
+        }
+        var tasks: [Task<Void, Never>] = []
+        if let duration {
+            tasks.append(
+                Task {
+                    try? await Task.sleep(for: duration.duration)
+                    continuation.yield(.timeLimit)
+                }
+            )
+        }
+        let stopAtIdle = untilIdle
+        tasks.append(
+            Task {
+                await run.waitUntilIdle()
+                if stopAtIdle {
+                    continuation.yield(.idle)
+                } else {
+                    logger.info("idle: producers are done and every event is committed; waiting (Ctrl-C stops)")
+                }
+            }
+        )
+        if !noProgress, Terminal.stderrIsTerminal {
+            tasks.append(ProgressReporter(run: run).start())
+        }
+        var iterator = reasons.makeAsyncIterator()
+        let reason = await iterator.next() ?? .idle
+        for task in tasks { task.cancel() }
+        Console.shared.clearProgress()
+        withExtendedLifetime(watcher) {}
+        return reason
+    }
+
+    private func writeReport(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,112 @@
+import FlowCore
+import FlowRuntime
+
+/// Renders a `RunSummary` as the end-of-run table (text) or as the `--report` JSON document.
+enum RunSummaryRenderer {
+    static func text(_ summary: RunSummary) -> String {
+        var lines: [String] = []
+        let seconds = DurationText.milliseconds(summary.elapsed) / 1000
+        let published = summary.topics.reduce(0) { $0 + $1.published }
+        lines.append(
+            "flow run \(summary.pipeline): \(published) published, \(summary.processed) processed in "
+                + String(format: "%.2f s", seconds) + (summary.failed ? " — FAILED" : "")
+        )
+        lines.append("")
+        lines += table(
+            ["topic", "published", "retained"],
+            summary.topics.map { [$0.name, "\($0.published)", "\($0.retained)"] }
+        )
+        if !summary.producers.isEmpty {
+            lines.append("")
+            lines += table(
+                ["producer", "topic", "published", "malformed", "dead-lettered"],
+                summary.producers.map {
+                    [$0.name, $0.topic, "\($0.published)", "\($0.malformed)", "\($0.deadLettered)"]
+                }
+            )
+        }
+        if !summary.consumers.isEmpty {
+            lines.append("")
+            lines += table(
+                ["consumer", "processed", "filtered", "dropped", "retried", "dead-lettered", "failed", "p50", "p99"],
+                summary.consumers.map { row in
+                    let s = row.stats
+                    return [
+                        row.name, "\(s.processed)", "\(s.filtered)", "\(s.dropped)", "\(s.retried)",
+                        "\(s.deadLettered)", "\(s.exhausted)", latency(s.p50), latency(s.p99),
+                    ]
+                }
+            )
+        }
+        for producer in summary.producers {
+            if let failure = producer.failure { lines.append("error: producer \"\(producer.name)\" failed: \(failure)") }
+        }
+        if summary.unfinished > 0 {
+            lines.append("warning: \(summary.unfinished) started events were not finished within the grace period")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ summary: RunSummary) -> Value {
+        [
+            "pipeline": .string(summary.pipeline),
+            "seed": .string(String(summary.seed)),
+            "elapsed_ms": .double(DurationText.milliseconds(summary.elapsed)),
+            "failed": .bool(summary.failed),
+            "unfinished": .int(summary.unfinished),
+            "topics": .array(
+                summary.topics.map { ["name": .string($0.name), "published": .int($0.published), "retained": .int($0.retained)] }
+            ),
+            "producers": .array(
+                summary.producers.map {
+                    [
+                        "name": .string($0.name), "topic": .string($0.topic), "published": .int($0.published),
+                        "malformed": .int($0.malformed), "dead_lettered": .int($0.deadLettered),
+                        "failure": $0.failure.map(Value.string) ?? .null,
+                    ]
+                }
+            ),
+            "consumers": .array(
+                summary.consumers.map { row in
+                    let s = row.stats
+                    return [
+                        "name": .string(row.name), "group": .string(row.group), "topic": .string(row.topic),
+                        "received": .int(s.received), "processed": .int(s.processed), "filtered": .int(s.filtered),
+                        "dropped": .int(s.dropped), "retried": .int(s.retried), "dead_lettered": .int(s.deadLettered),
+                        "failed": .int(s.exhausted), "p50_ms": s.p50.map { .double(DurationText.milliseconds($0)) } ?? .null,
+                        "p99_ms": s.p99.map { .double(DurationText.milliseconds($0)) } ?? .null,
+                    ]
+                }
+            ),
+        ]
+    }
+
+    /// `0.12ms`, `3.4ms`, `1.20s`; `-` before the first measurement.
+    static func latency(_ duration: Duration?) -> String {
+        guard let duration else { return "-" }
+        let ms = DurationText.milliseconds(duration)
+        if ms >= 1000 { return String(format: "%.2fs", ms / 1000) }
+        if ms >= 10 { return String(format: "%.0fms", ms) }
+        return String(format: "%.2fms", ms)
+    }
+
+    /// Left-aligned first column, right-aligned numbers, two spaces between columns.
+    static func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                let pad = String(repeating: " ", count: widths[index] - cell.count)
+                return index == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.hasSuffix(" ") { copy.removeLast() }
+        return copy
+    }
+}

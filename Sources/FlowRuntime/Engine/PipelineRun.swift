@@ -1,0 +1,122 @@
+import Dispatch
+import FlowCore
+import Foundation
+import Logging
+
+/// One run of a pipeline: declares its topics and groups on a broker, starts a `ConsumerRunner` per consumer
+/// (with its `StepHandler`) and a `ProducerRunner` per producer, and shuts them down in order.
+///
+/// Invariants:
+/// - consumers join their groups before any producer starts, so every group sees every event;
+/// - shutdown stops producers first, then drains every consumer within the grace period, so nothing that
+///   was started is abandoned silently (unfinished work is counted in the summary);
+/// - mutable state is owned by `queue`.
+///
+/// `@unchecked Sendable`: mutable state (producer outcomes, drain results) is confined to `queue`.
+public final class PipelineRun: @unchecked Sendable {
+    public let pipeline: Pipeline
+    public let broker: any Broker
+    let options: RunOptions
+    let queue = DispatchQueue(label: "flow.run")
+    let topicKeys: TopicKeys
+    let logger: Logger
+
+    private(set) var consumers: [(spec: Pipeline.Consumer, runner: ConsumerRunner)] = []
+    private(set) var producers: [(spec: Pipeline.Producer, runner: ProducerRunner)] = []
+    var outcomes: [String: ProducerOutcome] = [:]
+    var unfinished = 0
+    var startedAt: Duration = .zero
+    var stoppedAt: Duration?
+
+    /// A run on `broker` (a fresh `MemoryBroker` on the options' scheduler when nil).
+    public init(pipeline: Pipeline, broker: (any Broker)? = nil, options: RunOptions) {
+        self.pipeline = pipeline
+        self.options = options
+        self.broker = broker ?? MemoryBroker(scheduler: options.scheduler)
+        topicKeys = TopicKeys(pipeline.topics)
+        var logger = options.logger
+        logger[metadataKey: "flow.pipeline"] = "\(pipeline.name)"
+        self.logger = logger
+    }
+
+    /// Declares everything, starts the consumers, then the producers.
+    public func start() async throws(BrokerError) {
+        startedAt = options.scheduler.now
+        for topic in pipeline.topics {
+            try await broker.declare(TopicSpec(topic))
+        }
+        for consumer in pipeline.consumers {
+            try await broker.declareGroup(consumer.group, on: consumer.from)
+        }
+        for consumer in pipeline.consumers {
+            let seed = Seeds.derive(options.seed, "consumer/" + consumer.name)
+            let handler = StepHandler(
+                consumer: consumer,
+                topicKeys: topicKeys,
+                scheduler: options.scheduler,
+                logger: logger,
+                seed: seed
+            )
+            let runner = ConsumerRunner(
+                configuration: ConsumerConfiguration(consumer),
+                broker: broker,
+                scheduler: options.scheduler,
+                logger: logger,
+                random: SeededRandom(seed: Seeds.derive(seed, "delivery")),
+                handler: handler
+            )
+            try await runner.start()
+            consumers.append((consumer, runner))
+        }
+        logger.info(
+            "pipeline started",
+            metadata: [
+                "flow.topics": "\(pipeline.topics.count)", "flow.producers": "\(pipeline.producers.count)",
+                "flow.consumers": "\(pipeline.consumers.count)", "flow.seed": "\(options.seed)",
+            ]
+        )
+        for producer in pipeline.producers {
+            let runner = ProducerRunner(
+                producer: producer,
+                topicKeys: topicKeys,
+                broker: broker,
+                scheduler: options.scheduler,
+                logger: logger,
+                seed: Seeds.derive(options.seed, "producer/" + producer.name),
+                input: options.standardInput
+            )
+            producers.append((producer, runner))
+        }
+        for (spec, runner) in producers {
+            runner.start { outcome in
+                self.options.scheduler.execute(on: self.queue) { self.outcomes[spec.name] = outcome }
+            }
+        }
+    }
+
+    /// Stops the producers, then drains every consumer within the grace period. Safe to call once.
+    public func shutdown() async {
+        for (_, runner) in producers { runner.stop() }
+        let grace = options.grace
+        var unfinished = 0
+        for (_, runner) in consumers {
+            let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<DrainOutcome, Never>) in
+                runner.drain(grace: grace) { continuation.resume(returning: $0) }
+            }
+            if case .graceElapsed(let count) = outcome { unfinished += count }
+        }
+        let now = options.scheduler.now
+        await onQueue {
+            self.unfinished = unfinished
+            self.stoppedAt = now
+        }
+        logger.info("pipeline stopped", metadata: ["flow.unfinished": "\(unfinished)"])
+    }
+
+    /// Runs `body` on the run's queue and returns its result.
+    func onQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            options.scheduler.execute(on: queue) { continuation.resume(returning: body()) }
+        }
+    }
+}

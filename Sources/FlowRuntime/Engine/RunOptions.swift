@@ -1,0 +1,33 @@
+import FlowCore
+import Foundation
+import Logging
+
+/// How to run a pipeline: everything a run depends on besides the pipeline, injected.
+public struct RunOptions: Sendable {
+    /// The run seed: generators, jitter and `random_*()` draw from streams derived from it.
+    public var seed: UInt64
+    /// How long a shutdown waits for in-flight events before it gives up on them (they stay uncommitted).
+    public var grace: Duration
+    /// How often the run checks whether it is idle.
+    public var idleCheckInterval: Duration
+    public var scheduler: any FlowScheduler
+    public var logger: Logger
+    /// Standard input for `stdin:` producers.
+    public var standardInput: FileHandle
+
+    public init(
+        seed: UInt64 = 1,
+        grace: Duration = .seconds(10),
+        idleCheckInterval: Duration = .milliseconds(20),
+        scheduler: any FlowScheduler = DispatchScheduler(),
+        logger: Logger = Logger(label: "flow"),
+        standardInput: FileHandle = .standardInput
+    ) {
+        self.seed = seed
+        self.grace = grace
+        self.idleCheckInterval = idleCheckInterval
+        self.scheduler = scheduler
+        self.logger = logger
+        self.standardInput = standardInput
+    }
+}
