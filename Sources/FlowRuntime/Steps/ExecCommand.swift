@@ -4,15 +4,18 @@ import Foundation
 /// An `exec` step resolved once, when the handler is built: the executable found (argv, never a shell), the
 /// child's environment and working directory.
 ///
-/// Invariant: exactly one of `executable` and `problem` is set; `problem` explains why the command cannot run
-/// (every event of the step then fails permanently with it).
+/// Invariant: `executable` is an absolute path to an executable file as of `init`, or says why the command
+/// cannot run (every event of the step then fails permanently with that message).
 struct ExecCommand: Sendable {
+    /// Why a command cannot run: `command "x" not found on PATH`.
+    struct Unresolved: Error, Sendable {
+        var message: String
+    }
+
     /// The argv as written; `argv[0]` names the program.
     let argv: [String]
-    /// The program's absolute path.
-    let executable: String?
-    /// Why no executable was found.
-    let problem: String?
+    /// The program's absolute path, or why none was found.
+    let executable: Result<String, Unresolved>
     /// The parent's environment plus the step's `env` (the step wins).
     let environment: [String: String]
     /// The child's working directory; nil for the parent's.
@@ -35,14 +38,14 @@ struct ExecCommand: Sendable {
         let name = exec.command.first ?? ""
         if name.contains("/") {
             let path = Self.absolute(name, from: directory ?? currentDirectory)
-            let found = FileManager.default.isExecutableFile(atPath: path)
-            executable = found ? path : nil
-            problem = found ? nil : "command \"\(name)\" is not an executable file"
+            executable =
+                FileManager.default.isExecutableFile(atPath: path)
+                ? .success(path) : .failure(Unresolved(message: "command \"\(name)\" is not an executable file"))
         } else {
             let path = (childEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
             let found = path.lazy.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-            executable = found
-            problem = found == nil ? "command \"\(name)\" not found on PATH" : nil
+            executable =
+                found.map { .success($0) } ?? .failure(Unresolved(message: "command \"\(name)\" not found on PATH"))
         }
     }
 

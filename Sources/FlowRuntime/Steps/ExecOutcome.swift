@@ -79,7 +79,8 @@ enum ExecOutcome: Equatable, Sendable {
         let isBlank = stdout.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         if isBlank { return .unchanged }
         guard let value = try? Value(json: stdout) else {
-            let text = String(decoding: stdout.prefix(excerptLength), as: UTF8.self)
+            let excerpt = String(decoding: stdout.prefix(excerptLength), as: UTF8.self)
+            let text = excerpt.trimmingCharacters(in: .whitespacesAndNewlines)
             return .failure(message: "handler wrote invalid JSON on stdout: \(text)", permanent: true)
         }
         switch value {
@@ -111,7 +112,7 @@ enum ExecOutcome: Equatable, Sendable {
 
     private static func emission(_ item: Value) throws(ItemProblem) -> Emission {
         guard case .object(let fields) = item else {
-            throw ItemProblem(message: "is a \(item.typeName), not an object")
+            throw ItemProblem(message: "is \(item.typeName), not an object")
         }
         guard case .string(let topic)? = fields["to"], !topic.isEmpty else {
             throw ItemProblem(message: "has no \"to\" topic")

@@ -83,9 +83,6 @@ final class ExecProcess: @unchecked Sendable {
         do {
             try Self.withSignalsUnblocked { try process.run() }
         } catch {
-            try? stdinPipe.fileHandleForWriting.close()
-            try? stdoutPipe.fileHandleForReading.close()
-            try? stderrPipe.fileHandleForReading.close()
             finish(
                 .failure(
                     message: "cannot start \"\(command.argv[0])\": \(error.localizedDescription)",
@@ -99,8 +96,8 @@ final class ExecProcess: @unchecked Sendable {
         read(stderrPipe.fileHandleForReading, stream: "stderr")
         if let limit {
             timers.append(
-                scheduler.schedule(after: limit.deadline - scheduler.now, on: queue) { [self] in
-                    guard self.completion != nil else { return }
+                scheduler.schedule(after: limit.deadline - scheduler.now, on: queue) { [weak self] in
+                    guard let self, self.completion != nil else { return }
                     timedOut = limit.timeout
                     terminate()
                 }
@@ -194,8 +191,8 @@ final class ExecProcess: @unchecked Sendable {
         let group = -process.processIdentifier
         kill(group, SIGTERM)
         timers.append(
-            scheduler.schedule(after: .seconds(1), on: queue) { [self] in
-                if completion != nil { kill(group, SIGKILL) }
+            scheduler.schedule(after: .seconds(1), on: queue) { [weak self] in
+                if self?.completion != nil { kill(group, SIGKILL) }
             }
         )
     }
@@ -213,9 +210,12 @@ final class ExecProcess: @unchecked Sendable {
         finish(ExecOutcome(ending, permanentExitCodes: command.permanentExitCodes))
     }
 
+    /// Completes once; drops the timers and the termination handler (which holds `self`, and which the
+    /// process holds).
     private func finish(_ outcome: ExecOutcome) {
         for timer in timers { timer.cancel() }
         timers = []
+        process.terminationHandler = nil
         let completion = self.completion
         self.completion = nil
         completion?(outcome)

@@ -28,25 +28,25 @@ extension StepHandler {
     ///
     /// `type` takes a scalar's text (null and empty text are errors); `subject` becomes absent for null;
     /// an extension is removed for null. Lists and maps are only valid under `data`.
-    static func assign(_ value: Value, to target: [String], in run: inout StepRun) throws(EvaluationError) {
+    static func assign(_ value: Value, to target: [String], in event: inout CloudEvent) throws(EvaluationError) {
         switch target.first {
         case "data" where target.count == 1:
-            run.event.data = value
+            event.data = value
         case "data":
-            run.event.data = run.event.data.setting(value, at: target[1...])
+            event.data = event.data.setting(value, at: target[1...])
         case "type":
             guard let text = try scalarText(value, for: "type"), !text.isEmpty else {
                 throw EvaluationError("type must be a non-empty string, got \(value == .null ? "null" : "\"\"")")
             }
-            run.event.type = text
+            event.type = text
         case "subject":
-            run.event.subject = try scalarText(value, for: "subject")
+            event.subject = try scalarText(value, for: "subject")
         case "ext" where target.count == 2:
             if value == .null {
-                run.event.extensions[target[1]] = nil
+                event.extensions[target[1]] = nil
             } else {
                 _ = try scalarText(value, for: "extension \"\(target[1])\"")
-                run.event.extensions[target[1]] = value
+                event.extensions[target[1]] = value
             }
         default:
             throw EvaluationError("cannot set \"\(target.joined(separator: "."))\"")

@@ -2,11 +2,20 @@ import Dispatch
 import FlowCore
 
 extension StepHandler {
-    /// Starts `command` for the current event of `run` (on `queue`) and continues with the outcome.
-    func launch(_ command: ExecCommand, _ run: StepRun, _ completion: @escaping @Sendable (HandlerResult) -> Void) {
+    /// Starts `command` for the current event of `run` (on `queue`) and continues with the outcome; `label`
+    /// names the step in failure messages.
+    func launch(
+        _ command: ExecCommand,
+        label: String,
+        _ run: StepRun,
+        _ completion: @escaping @Sendable (HandlerResult) -> Void
+    ) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard let executable = command.executable else {
-            completion(.failure(message: command.problem ?? "command cannot run", permanent: true))
+        let executable: String
+        switch command.executable {
+        case .success(let path): executable = path
+        case .failure(let unresolved):
+            completion(.failure(message: unresolved.message, permanent: true))
             return
         }
         var logger = logger
@@ -21,35 +30,39 @@ extension StepHandler {
         let input = Array((run.event.jsonObject.jsonString + "\n").utf8)
         let limit = timeout.flatMap { timeout in run.deadline.map { (timeout: timeout, deadline: $0) } }
         process.start(input: input, limit: limit) { [self] outcome in
-            if case .failure(let message, let permanent) = outcome {
-                completion(.failure(message: message, permanent: permanent))
-                return
+            if let result = continuation(after: outcome, label: label, run, completion) {
+                completion(result)
             }
-            guard var run = resumable(run, completion) else { return }
+        }
+    }
+
+    /// Applies a finished process's `outcome` to `run` and proceeds; returns the result instead when the
+    /// invocation ends here.
+    private func continuation(
+        after outcome: ExecOutcome,
+        label: String,
+        _ run: StepRun,
+        _ completion: @escaping @Sendable (HandlerResult) -> Void
+    ) -> HandlerResult? {
+        if case .failure(let message, let permanent) = outcome {
+            return .failure(message: message, permanent: permanent)
+        }
+        guard var run = resumable(run, completion) else { return nil }
+        do throws(EvaluationError) {
             switch outcome {
-            case .unchanged:
+            case .unchanged, .failure:
                 break
             case .replaceData(let data):
-                run.event.data = data
+                run.context.event?.data = data
             case .emit(let emissions):
-                do throws(EvaluationError) {
-                    for emission in emissions {
-                        try append(
-                            to: emission.topic,
-                            type: emission.type,
-                            data: emission.data,
-                            key: emission.key,
-                            &run
-                        )
-                    }
-                } catch {
-                    completion(.failure(message: "handler output: \(error.message)", permanent: true))
-                    return
+                for emission in emissions {
+                    try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
                 }
-            case .failure:
-                return
             }
-            proceed(run, completion)
+        } catch {
+            return .failure(message: "expression failed in \(label): \(error.message)", permanent: true)
         }
+        proceed(run, completion)
+        return nil
     }
 }

@@ -6,8 +6,8 @@ extension StepHandler {
         case finished(HandlerResult)
         /// Continue after this long on the scheduler.
         case delay(Duration)
-        /// Continue once this command has run for the current event.
-        case exec(ExecCommand)
+        /// Continue once this command has run for the current event; `label` names the step.
+        case exec(ExecCommand, label: String)
     }
 
     /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
@@ -27,7 +27,7 @@ extension StepHandler {
                 case .set(let assignments):
                     for assignment in assignments {
                         let value = try Self.render(assignment.value, &run.context)
-                        try Self.assign(value, to: assignment.target, in: &run)
+                        try Self.assign(value, to: assignment.target, in: &run.context.event!)
                     }
                 case .emit(let emit):
                     try self.emit(emit, &run)
@@ -47,7 +47,7 @@ extension StepHandler {
                         return .finished(.dropped)
                     }
                 case .exec(let command):
-                    return .exec(command)
+                    return .exec(command, label: program.labels[index])
                 case .unsupportedStep:
                     return .finished(
                         .failure(

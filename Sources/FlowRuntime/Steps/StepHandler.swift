@@ -75,10 +75,10 @@ public final class StepHandler: EventHandler {
                 guard let run = resumable(run, completion) else { return }
                 proceed(run, completion)
             }
-        case .exec(let command):
+        case .exec(let command, let label):
             scheduler.execute(on: queue) { [self, run] in
                 guard let run = resumable(run, completion) else { return }
-                launch(command, run, completion)
+                launch(command, label: label, run, completion)
             }
         }
     }

@@ -65,7 +65,7 @@ extension StepHandlerTests {
     @Test func garbageOnStdoutIsAPermanentFailureQuotingIt() throws {
         let (_, result) = try Self.exec(Self.python("print('not json at all')"))
         let failure = try #require(result.failure)
-        #expect(failure.message == "handler wrote invalid JSON on stdout: not json at all\n")
+        #expect(failure.message == "handler wrote invalid JSON on stdout: not json at all")
         #expect(failure.permanent)
     }
 
