@@ -38,14 +38,11 @@ extension StepHandler {
                 case .delay(let duration):
                     return .delay(duration)
                 case .fail(let fail):
-                    guard try fail.when.map({ condition throws(EvaluationError) in try holds(condition, &run) }) ?? true
-                    else { continue }
+                    guard try holds(fail.when, &run) else { continue }
                     let message = try fail.message?.renderString(&run.context) ?? "declared fault"
                     return .finished(.failure(message: message, permanent: fail.permanent))
                 case .drop(let when):
-                    if try when.map({ condition throws(EvaluationError) in try holds(condition, &run) }) ?? true {
-                        return .finished(.dropped)
-                    }
+                    if try holds(when, &run) { return .finished(.dropped) }
                 case .exec(let command):
                     return .exec(command, label: program.labels[index])
                 case .unsupportedStep:
@@ -68,8 +65,9 @@ extension StepHandler {
         return .finished(.success(emitted: run.emitted))
     }
 
-    /// The boolean value of a condition; any other type is an error.
-    private func holds(_ condition: FlowCore.Expression, _ run: inout StepRun) throws(EvaluationError) -> Bool {
+    /// The boolean value of a condition (true when there is none); any other type is an error.
+    private func holds(_ condition: FlowCore.Expression?, _ run: inout StepRun) throws(EvaluationError) -> Bool {
+        guard let condition else { return true }
         let value = try condition.evaluate(&run.context)
         guard case .bool(let result) = value else {
             throw EvaluationError("condition \"\(condition.source)\" is \(value.typeName), not bool")

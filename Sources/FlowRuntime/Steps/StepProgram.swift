@@ -23,7 +23,7 @@ struct StepProgram: Sendable {
         case drop(FlowCore.Expression?)
         case exec(ExecCommand)
         /// A step kind this runner cannot run yet (`http`, `swift`: issue 4); fails permanently.
-        case unsupportedStep(String)
+        case unsupportedStep
     }
 
     private(set) var instructions: [Instruction] = []
@@ -66,7 +66,7 @@ struct StepProgram: Sendable {
             case .fail(let fail): append(.fail(fail), label: label)
             case .drop(let when): append(.drop(when), label: label)
             case .exec(let exec): append(.exec(ExecCommand(exec)), label: label)
-            case .http, .swift: append(.unsupportedStep(Self.kindName(step.kind)), label: label)
+            case .http, .swift: append(.unsupportedStep, label: label)
             }
         }
     }
