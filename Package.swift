@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(name: "flow", dependencies: ["FlowCLI"], swiftSettings: strict),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
         .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
-        .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime"], swiftSettings: strict),
+        .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowYAML"], swiftSettings: strict),
         .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting"], swiftSettings: strict),
         .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],

@@ -1,9 +1,10 @@
 import Foundation
 
-/// RFC 3339 formatting for `now()`, computed arithmetically (no formatter, no locale, no time zone database).
-enum Timestamp {
+/// RFC 3339 formatting for `now()` and event `time` attributes, computed arithmetically (no formatter, no locale,
+/// no time zone database).
+public enum Timestamp {
     /// `2024-05-01T12:00:00.123Z`: UTC with milliseconds, rounded down.
-    static func rfc3339(_ date: Date) -> String {
+    public static func rfc3339(_ date: Date) -> String {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let (days, inDay) = divide(milliseconds, 86_400_000)
         let (year, month, day) = civil(fromDays: days)

@@ -1,0 +1,56 @@
+import FlowCore
+import Foundation
+
+/// An `exec` step resolved once, when the handler is built: the executable found (argv, never a shell), the
+/// child's environment and working directory.
+///
+/// Invariant: `executable` is an absolute path to an executable file as of `init`, or says why the command
+/// cannot run (every event of the step then fails permanently with that message).
+struct ExecCommand: Sendable {
+    /// Why a command cannot run: `command "x" not found on PATH`.
+    struct Unresolved: Error, Sendable {
+        var message: String
+    }
+
+    /// The argv as written; `argv[0]` names the program.
+    let argv: [String]
+    /// The program's absolute path, or why none was found.
+    let executable: Result<String, Unresolved>
+    /// The parent's environment plus the step's `env` (the step wins).
+    let environment: [String: String]
+    /// The child's working directory; nil for the parent's.
+    let directory: String?
+    let permanentExitCodes: Set<Int32>
+
+    /// Resolves `exec` against `environment` (the parent's) and `currentDirectory`: a name without `/` is
+    /// looked up on the child's `PATH`; a relative path is taken from the step's `cwd`, else the parent's.
+    init(
+        _ exec: Step.Exec,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
+        argv = exec.command
+        permanentExitCodes = exec.permanentExitCodes
+        let childEnvironment = environment.merging(exec.env) { _, step in step }
+        self.environment = childEnvironment
+        let directory = exec.cwd.map { Self.absolute($0, from: currentDirectory) }
+        self.directory = directory
+        let name = exec.command.first ?? ""
+        if name.contains("/") {
+            let path = Self.absolute(name, from: directory ?? currentDirectory)
+            executable =
+                FileManager.default.isExecutableFile(atPath: path)
+                ? .success(path) : .failure(Unresolved(message: "command \"\(name)\" is not an executable file"))
+        } else {
+            let path = (childEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+            let found = path.lazy.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            executable =
+                found.map { .success($0) } ?? .failure(Unresolved(message: "command \"\(name)\" not found on PATH"))
+        }
+    }
+
+    private static func absolute(_ path: String, from directory: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+    }
+}

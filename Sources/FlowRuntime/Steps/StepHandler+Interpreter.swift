@@ -1,0 +1,77 @@
+import FlowCore
+
+extension StepHandler {
+    /// Where an invocation stopped running inline.
+    enum Stop {
+        case finished(HandlerResult)
+        /// Continue after this long on the scheduler.
+        case delay(Duration)
+        /// Continue once this command has run for the current event; `label` names the step.
+        case exec(ExecCommand, label: String)
+    }
+
+    /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
+    /// naming the step: the same event would fail the same way on every retry.
+    func execute(_ run: inout StepRun) -> Stop {
+        let instructions = program.instructions
+        while run.next < instructions.count {
+            let index = run.next
+            run.next += 1
+            do throws(EvaluationError) {
+                switch instructions[index] {
+                case .filter(let condition):
+                    if try !holds(condition, &run) { return .finished(.filtered) }
+                case .log(let message, let level):
+                    let text = try message.renderString(&run.context)
+                    logger.log(level: level, "\(text)", metadata: run.metadata)
+                case .set(let assignments):
+                    for assignment in assignments {
+                        let value = try Self.render(assignment.value, &run.context)
+                        try Self.assign(value, to: assignment.target, in: &run.context.event!)
+                    }
+                case .emit(let emit):
+                    try self.emit(emit, &run)
+                case .branch(let condition, let otherwise):
+                    if try !holds(condition, &run) { run.next = otherwise }
+                case .jump(let target):
+                    run.next = target
+                case .delay(let duration):
+                    return .delay(duration)
+                case .fail(let fail):
+                    guard try holds(fail.when, &run) else { continue }
+                    let message = try fail.message?.renderString(&run.context) ?? "declared fault"
+                    return .finished(.failure(message: message, permanent: fail.permanent))
+                case .drop(let when):
+                    if try holds(when, &run) { return .finished(.dropped) }
+                case .exec(let command):
+                    return .exec(command, label: program.labels[index])
+                case .unsupportedStep:
+                    return .finished(
+                        .failure(
+                            message: "\(program.labels[index]) is not supported by this runner yet",
+                            permanent: true
+                        )
+                    )
+                }
+            } catch {
+                return .finished(
+                    .failure(
+                        message: "expression failed in \(program.labels[index]): \(error.message)",
+                        permanent: true
+                    )
+                )
+            }
+        }
+        return .finished(.success(emitted: run.emitted))
+    }
+
+    /// The boolean value of a condition (true when there is none); any other type is an error.
+    private func holds(_ condition: FlowCore.Expression?, _ run: inout StepRun) throws(EvaluationError) -> Bool {
+        guard let condition else { return true }
+        let value = try condition.evaluate(&run.context)
+        guard case .bool(let result) = value else {
+            throw EvaluationError("condition \"\(condition.source)\" is \(value.typeName), not bool")
+        }
+        return result
+    }
+}
