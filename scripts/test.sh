@@ -12,6 +12,12 @@ if ((${#need_apt[@]})); then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# The schema tests check `flow schema` with an independent validator: Python's jsonschema and PyYAML.
+if ! python3 -c "import jsonschema, yaml" 2>/dev/null; then
+    echo "test.sh: installing jsonschema and pyyaml"
+    python3 -m pip install --quiet jsonschema pyyaml
+fi
+
 echo "test.sh: swift format lint --strict"
 lint_paths=(Package.swift)
 for dir in Sources Tests Benchmarks examples; do [[ -d $dir ]] && lint_paths+=("$dir"); done

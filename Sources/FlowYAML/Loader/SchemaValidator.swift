@@ -7,6 +7,11 @@ import FlowCore
 struct SchemaValidator {
     let reader: ScalarReader
     private(set) var diagnostics: [Diagnostic] = []
+    /// The root's `defaults:` mapping, read when a consumer's setting may inherit keys from it.
+    private var defaults: Node?
+    /// Keys the object about to be checked inherits from `defaults:`, so they are not required of it; set for
+    /// one object only (a consumer's `retry` or `circuit_breaker`), mirroring `PipelineDecoder.merge`.
+    private var inheritedKeys: Set<String> = []
 
     init(environment: [String: String]) {
         reader = ScalarReader(environment: environment)
@@ -64,6 +69,9 @@ struct SchemaValidator {
     }
 
     private mutating func checkObject(_ node: Node, _ object: ObjectSchema, keyNode: Node?, context: String) {
+        let inherited = inheritedKeys
+        inheritedKeys = []
+        if object.title == PipelineSchema.root.title { defaults = node.value(forKey: "defaults") }
         guard let pairs = node.mapping else {
             diagnostics.append(reader.wrongType(node, expected: "a mapping"))
             return
@@ -85,6 +93,9 @@ struct SchemaValidator {
                 diagnostics.append(problem)
                 continue
             }
+            if object.title == PipelineSchema.consumer.title, let base = defaults?.value(forKey: name)?.mapping {
+                inheritedKeys = Set(base.compactMap { $0.key.scalar?.text })
+            }
             check(
                 pair.value,
                 against: property.type,
@@ -92,8 +103,10 @@ struct SchemaValidator {
                 keyNode: pair.key,
                 context: "\"\(name)\" in \(context)"
             )
+            inheritedKeys = []
         }
-        for property in object.properties where property.required && present[property.name] == nil {
+        for property in object.properties
+        where property.required && present[property.name] == nil && !inherited.contains(property.name) {
             diagnostics.append(
                 .error(
                     .missingKey,

@@ -15,7 +15,33 @@ public enum JSONSchemaExporter {
             definitions[name] = schema(PipelineSchema.definition(name))
         }
         root["$defs"] = .object(definitions)
+        root["allOf"] = .array(inheritedObjects.map(inheritanceRule))
         return .object(root)
+    }
+
+    /// Settings of `defaults:` whose keys a consumer inherits one by one (`PipelineDecoder.merge`), so a
+    /// consumer may give only some of their required keys when `defaults:` gives the object too.
+    static let inheritedObjects: [(name: String, required: [String])] = PipelineSchema.defaults.properties
+        .compactMap { property in
+            guard case .object(let object) = property.type else { return nil }
+            let required = object.properties.filter(\.required).map(\.name)
+            return required.isEmpty ? nil : (property.name, required)
+        }
+
+    /// Without `<name>` under `defaults:`, every consumer's `<name>` needs all its required keys.
+    private static func inheritanceRule(_ inherited: (name: String, required: [String])) -> Value {
+        let complete: Value = ["required": .array(inherited.required.map(Value.string))]
+        return [
+            "if": [
+                "required": ["defaults"],
+                "properties": ["defaults": ["required": [.string(inherited.name)]]],
+            ],
+            "else": [
+                "properties": [
+                    "consumers": ["additionalProperties": ["properties": [inherited.name: complete]]]
+                ]
+            ],
+        ]
     }
 
     static func schema(_ type: SchemaType) -> Value {
@@ -63,6 +89,11 @@ public enum JSONSchemaExporter {
             var description = property.description
             if let defaultText = property.defaultText { description += " Default: \(defaultText)." }
             fields["description"] = .string(description)
+            if object.title == PipelineSchema.consumer.title,
+                inheritedObjects.contains(where: { $0.name == property.name })
+            {
+                fields["required"] = nil
+            }
             properties[property.name] = .object(fields)
         }
         var fields: [String: Value] = [
@@ -89,6 +120,10 @@ public enum JSONSchemaExporter {
         return .object(fields)
     }
 
+    /// The YAML scalars the validator reads as text: a number or a boolean is fine wherever free text, a name,
+    /// an expression or a template is expected (`exec: [sleep, 1]`, `filter: true`, `name: 2024`).
+    private static let textScalar: Value = ["string", "number", "boolean"]
+
     private static func string(_ format: StringFormat) -> Value {
         switch format {
         case .duration:
@@ -96,13 +131,13 @@ public enum JSONSchemaExporter {
         case .rate:
             return ["type": "string", "pattern": #"^[1-9][0-9]*/([0-9]+(\.[0-9]+)?)?(ms|us|µs|ns|s|m|h)$"#]
         case .identifier, .topic:
-            return ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"]
+            return ["type": textScalar, "pattern": "^[A-Za-z0-9._-]+$"]
         case .enumeration(let cases):
             return ["type": "string", "enum": .array(cases.map(Value.string))]
         case .expression:
-            return ["type": "string", "description": "An expression (docs/expressions.md)."]
+            return ["type": textScalar, "description": "An expression (docs/expressions.md)."]
         case .template, .text:
-            return ["type": "string"]
+            return ["type": textScalar]
         }
     }
 }

@@ -86,7 +86,7 @@ public enum PipelineSchema {
         "A CloudEvent to generate; strings are templates with uuid(), seq(), now(), random_int(), random_float().",
         properties: [
             .init("type", .string(.template(.producer)), required: true, "The CloudEvents type."),
-            .init("source", .string(.template(.producer)), "The CloudEvents source; defaults to flow/<producer>."),
+            .init("source", .string(.template(.producer)), "The CloudEvents source; defaults to `flow/<producer>`."),
             .init("subject", .string(.template(.producer)), "The CloudEvents subject."),
             .init("data", .data(scope: .producer), "The payload."),
             .init(
