@@ -40,6 +40,6 @@ public struct GraphCommand: ParsableCommand {
             )
             throw ExitCode(1)
         }
-        print(GraphRenderer.render(pipeline, format: format), terminator: "")
+        print(GraphRenderer.render(pipeline, format: format))
     }
 }

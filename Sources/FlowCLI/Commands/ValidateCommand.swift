@@ -46,7 +46,9 @@ public struct ValidateCommand: ParsableCommand {
             color: color ?? (format == .text && Terminal.stdoutSupportsColor),
             environment: ProcessInfo.processInfo.environment
         )
-        print(outcome.output, terminator: outcome.output.hasSuffix("\n") ? "" : "\n")
+        if !outcome.output.isEmpty {
+            print(outcome.output, terminator: outcome.output.hasSuffix("\n") ? "" : "\n")
+        }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
