@@ -1,0 +1,232 @@
+import Dispatch
+import FlowCore
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs one pipeline producer: generates events or reads JSON lines, keys them by `TopicKeys` and publishes
+/// them to the producer's topic; malformed input goes to its dead-letter topic or is logged and counted.
+///
+/// Invariants (see docs/producers.md):
+/// - every piece of mutable state except the counters is owned by the serial `queue` (checked with
+///   `dispatchPrecondition`); reading and decoding lines happens on a separate read queue;
+/// - at most `maxInFlight` publish batches are handed to the broker and not yet stored, so a slow topic
+///   slows the producer down (backpressure) and memory stays bounded;
+/// - a paced producer never publishes event `n` before `(n - 1) × rate.interval` after its start;
+/// - the completion runs exactly once, on `queue`, after every record handed to the broker is stored.
+///
+/// `@unchecked Sendable`: all mutable state is confined to `queue`, except `counters`, which is a `Mutex`.
+public final class ProducerRunner: @unchecked Sendable {
+    /// Events per publish batch of a generator.
+    static let batchSize = 256
+    /// Publish batches handed to the broker and not yet stored, at most.
+    static let maxInFlight = 2
+
+    /// Where the runner is in its life.
+    enum Phase {
+        case idle
+        case running
+        /// No more records are made; the outcome is reported once the in-flight batches are stored.
+        case ending(ProducerOutcome)
+        case finished
+    }
+
+    let producer: Pipeline.Producer
+    let target: ProducerTarget
+    let broker: any Broker
+    let scheduler: any FlowScheduler
+    let queue: DispatchQueue
+    let readQueue: DispatchQueue
+    let logger: Logger
+    let seed: UInt64
+    let input: FileHandle?
+    let counters = Mutex(ProducerStats())
+
+    var phase = Phase.idle
+    var completion: (@Sendable (ProducerOutcome) -> Void)?
+    var inFlight = 0
+
+    var generator: EventGenerator?
+    var pacer: RatePacer?
+    var startedAt = Duration.zero
+    var wakeUp: ScheduledWork?
+
+    var lines: LineSource?
+    var isReading = false
+
+    /// A runner that does nothing until `start(completion:)`. `seed` is the run seed: the producer's own
+    /// stream is `Seeds.derive(seed, producer.name)`. `input` replaces standard input for a `stdin:`
+    /// producer (the runner never closes it).
+    public init(
+        producer: Pipeline.Producer,
+        topicKeys: TopicKeys,
+        broker: any Broker,
+        scheduler: any FlowScheduler,
+        logger: Logger,
+        seed: UInt64,
+        input: FileHandle? = nil
+    ) {
+        self.producer = producer
+        target = ProducerTarget(
+            producer: producer.name,
+            topic: producer.to,
+            deadLetter: producer.deadLetter,
+            keys: topicKeys
+        )
+        self.broker = broker
+        self.scheduler = scheduler
+        self.seed = Seeds.derive(seed, producer.name)
+        self.input = input
+        queue = DispatchQueue(label: "flow.producer.\(producer.name)")
+        readQueue = DispatchQueue(label: "flow.producer.\(producer.name).read")
+        var logger = logger
+        logger[metadataKey: "flow.producer"] = "\(producer.name)"
+        logger[metadataKey: "flow.topic"] = "\(producer.to)"
+        self.logger = logger
+    }
+
+    /// Starts producing; `completion` runs once, on the runner's queue: when a finite source has been
+    /// published entirely, after `stop()`, or on a failure. Call it once.
+    public func start(completion: @escaping @Sendable (ProducerOutcome) -> Void) {
+        scheduler.execute(on: queue) {
+            dispatchPrecondition(condition: .onQueue(self.queue))
+            precondition(self.completion == nil, "ProducerRunner.start(completion:) called twice")
+            self.completion = completion
+            if case .idle = self.phase { self.begin() }
+            self.finishIfDone()
+        }
+    }
+
+    /// Stops producing: nothing new is generated or read; records already handed to the broker are still
+    /// stored, then the completion reports `.stopped`. Idempotent; a no-op once the producer has ended.
+    public func stop() {
+        scheduler.execute(on: queue) {
+            dispatchPrecondition(condition: .onQueue(self.queue))
+            switch self.phase {
+            case .idle, .running: self.end(.stopped)
+            case .ending, .finished: break
+            }
+            self.finishIfDone()
+        }
+    }
+
+    /// The counters now; readable from any thread.
+    public var stats: ProducerStats {
+        counters.withLock { $0 }
+    }
+
+    private func begin() {
+        phase = .running
+        logger.info("producer started")
+        switch producer.source {
+        case .generate(let generate):
+            startGenerating(generate)
+        case .file(let path, let type):
+            startReading(.file(path), type: type)
+        case .stdin(let type):
+            startReading(.handle(input ?? FileHandle.standardInput), type: type)
+        }
+    }
+
+    /// Stops making records; `outcome` is reported once in-flight batches are stored. A failure replaces
+    /// an earlier `.finished` or `.stopped`.
+    func end(_ outcome: ProducerOutcome) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        switch phase {
+        case .idle, .running:
+            phase = .ending(outcome)
+        case .ending:
+            if case .failed = outcome { phase = .ending(outcome) }
+        case .finished:
+            return
+        }
+        wakeUp?.cancel()
+        wakeUp = nil
+        if case .failed(let message) = outcome {
+            logger.error("producer failed", metadata: ["flow.error": "\(message)"])
+        }
+    }
+
+    /// Reports the outcome once it is decided and nothing is in flight.
+    func finishIfDone() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard case .ending(let outcome) = phase, inFlight == 0, let completion else { return }
+        phase = .finished
+        if let lines, case .file = producer.source {
+            scheduler.execute(on: readQueue) { lines.close() }
+        }
+        let stats = self.stats
+        let label =
+            switch outcome {
+            case .finished: "finished"
+            case .stopped: "stopped"
+            case .failed: "failed"
+            }
+        logger.info(
+            "producer finished",
+            metadata: [
+                "flow.published": "\(stats.published)", "flow.malformed": "\(stats.malformed)",
+                "flow.dead_lettered": "\(stats.deadLettered)", "flow.outcome": "\(label)",
+            ]
+        )
+        completion(outcome)
+    }
+
+    /// Reports the batch's malformed inputs and hands its records and envelopes to the broker.
+    func dispatch(_ batch: ProducerBatch) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for input in batch.malformed { report(input) }
+        if !batch.records.isEmpty {
+            publish(batch.records, to: producer.to) { $0.published += batch.records.count }
+        }
+        if let deadLetter = producer.deadLetter, !batch.deadLetters.isEmpty {
+            publish(batch.deadLetters, to: deadLetter) { $0.deadLettered += batch.deadLetters.count }
+        }
+    }
+
+    private func report(_ input: MalformedInput) {
+        var metadata: Logger.Metadata = ["flow.error": "\(input.error)"]
+        if let deadLetter = producer.deadLetter {
+            metadata["flow.dead_letter_topic"] = "\(deadLetter)"
+        } else {
+            counters.withLock { $0.malformed += 1 }
+        }
+        switch input.origin {
+        case .line(let file, let line):
+            metadata["flow.file"] = "\(file)"
+            metadata["flow.line"] = "\(line)"
+            logger.error("malformed input line", metadata: metadata)
+        case .generated(let seq):
+            metadata["flow.seq"] = "\(seq)"
+            logger.error("malformed generated event", metadata: metadata)
+        }
+    }
+
+    private func publish(
+        _ records: [OutgoingRecord],
+        to topic: String,
+        count: @escaping @Sendable (inout ProducerStats) -> Void
+    ) {
+        inFlight += 1
+        broker.publish(records, to: topic, queue: queue) { result in
+            dispatchPrecondition(condition: .onQueue(self.queue))
+            self.inFlight -= 1
+            switch result {
+            case .success:
+                self.counters.withLock { count(&$0) }
+            case .failure(let error):
+                self.end(.failed("producer \"\(self.producer.name)\" cannot publish to topic \"\(topic)\": \(error)"))
+            }
+            self.resume()
+        }
+    }
+
+    /// Makes more records if the source may, then reports the outcome if it is decided.
+    private func resume() {
+        switch producer.source {
+        case .generate: generate()
+        case .file, .stdin: requestRead()
+        }
+        finishIfDone()
+    }
+}
