@@ -72,7 +72,10 @@ public final class PipelineHarness: Sendable {
 
     /// Advances the clock in `step`s until the run is idle, and returns the summary then. Bounded: throws
     /// `HarnessError.notIdle` once `limit` of virtual time has passed without becoming idle.
-    public func runUntilIdle(step: Duration = .milliseconds(1), limit: Duration = .seconds(600)) async throws
+    public func runUntilIdle(
+        step: Duration = .milliseconds(1),
+        limit: Duration = .seconds(600)
+    ) async throws
         -> RunSummary
     {
         let deadline = scheduler.now + limit
@@ -111,7 +114,8 @@ public enum HarnessError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalid(let diagnostics): "pipeline does not load:\n" + diagnostics.map(\.description).joined(separator: "\n")
+        case .invalid(let diagnostics):
+            "pipeline does not load:\n" + diagnostics.map(\.description).joined(separator: "\n")
         case .notIdle(let limit): "the run was not idle after \(limit) of virtual time"
         }
     }

@@ -22,7 +22,12 @@ struct DeliveryContractTests {
         let harness = try await PipelineHarness.start(yaml: yaml)
         let events = (1...3).flatMap { entry in
             ["a", "b"].map { account in
-                CloudEvent(id: "\(account)\(entry)", source: "test", type: "Entry", data: ["account": .string(account), "entry": .int(entry)])
+                CloudEvent(
+                    id: "\(account)\(entry)",
+                    source: "test",
+                    type: "Entry",
+                    data: ["account": .string(account), "entry": .int(entry)]
+                )
             }
         }
         try await harness.publish(events, to: "ledger")
@@ -109,7 +114,9 @@ struct DeliveryContractTests {
                       - steps: [{ delay: 5s }]
             """
         let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(1))
-        let events = ["quick", "slow"].map { CloudEvent(id: $0, source: "test", type: "Job", data: ["id": .string($0)]) }
+        let events = ["quick", "slow"].map {
+            CloudEvent(id: $0, source: "test", type: "Job", data: ["id": .string($0)])
+        }
         try await harness.publish(events, to: "work")
         let shutdown = Task { await harness.run.shutdown() }
         for _ in 0..<20 {

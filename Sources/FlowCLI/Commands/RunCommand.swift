@@ -73,7 +73,10 @@ public struct RunCommand: AsyncParsableCommand {
         }
         guard let pipeline = loaded.pipeline else { throw ExitCode(1) }
         let logger = makeLogger()
-        let run = PipelineRun(pipeline: pipeline, options: RunOptions(seed: seed, grace: grace.duration, logger: logger))
+        let run = PipelineRun(
+            pipeline: pipeline,
+            options: RunOptions(seed: seed, grace: grace.duration, logger: logger)
+        )
         let reason = try await execute(run, logger: logger)
         logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
         await run.shutdown()

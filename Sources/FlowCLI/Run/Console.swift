@@ -17,7 +17,7 @@ final class Console: @unchecked Sendable {
         var text = progress == nil ? "" : "\r\u{1B}[K"
         text += line + "\n"
         if let progress { text += progress }
-        fputs(text, stderr)
+        Console.write(text)
     }
 
     /// Replaces the progress line (terminals only).
@@ -25,7 +25,7 @@ final class Console: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         progress = line
-        fputs("\r\u{1B}[K" + line, stderr)
+        Console.write("\r\u{1B}[K" + line)
     }
 
     /// Removes the progress line for good.
@@ -34,6 +34,11 @@ final class Console: @unchecked Sendable {
         defer { lock.unlock() }
         guard progress != nil else { return }
         progress = nil
-        fputs("\r\u{1B}[K", stderr)
+        Console.write("\r\u{1B}[K")
+    }
+
+    /// Writes raw text to standard error, unbuffered.
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

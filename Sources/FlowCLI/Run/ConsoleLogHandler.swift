@@ -28,9 +28,13 @@ struct ConsoleLogHandler: LogHandler {
         let time = Self.timestamp(Date())
         switch format {
         case .json:
-            var fields: [(String, String)] = [("ts", time), ("level", event.level.rawValue), ("msg", "\(event.message)")]
+            var fields: [(String, String)] = [
+                ("ts", time), ("level", event.level.rawValue), ("msg", "\(event.message)"),
+            ]
             for key in merged.keys.sorted() { fields.append((key, "\(merged[key]!)")) }
-            console.writeLine("{" + fields.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",") + "}")
+            console.writeLine(
+                "{" + fields.map { "\(Self.quote($0.0)):\(Self.quote($0.1))" }.joined(separator: ",") + "}"
+            )
         case .text:
             let pairs = merged.keys.sorted().map { "\($0)=\(merged[$0]!)" }.joined(separator: " ")
             let clock = String(time.dropFirst(11).prefix(12))

@@ -39,7 +39,9 @@ enum RunSummaryRenderer {
             )
         }
         for producer in summary.producers {
-            if let failure = producer.failure { lines.append("error: producer \"\(producer.name)\" failed: \(failure)") }
+            if let failure = producer.failure {
+                lines.append("error: producer \"\(producer.name)\" failed: \(failure)")
+            }
         }
         if summary.unfinished > 0 {
             lines.append("warning: \(summary.unfinished) started events were not finished within the grace period")
@@ -55,7 +57,9 @@ enum RunSummaryRenderer {
             "failed": .bool(summary.failed),
             "unfinished": .int(summary.unfinished),
             "topics": .array(
-                summary.topics.map { ["name": .string($0.name), "published": .int($0.published), "retained": .int($0.retained)] }
+                summary.topics.map {
+                    ["name": .string($0.name), "published": .int($0.published), "retained": .int($0.retained)]
+                }
             ),
             "producers": .array(
                 summary.producers.map {
@@ -73,7 +77,8 @@ enum RunSummaryRenderer {
                         "name": .string(row.name), "group": .string(row.group), "topic": .string(row.topic),
                         "received": .int(s.received), "processed": .int(s.processed), "filtered": .int(s.filtered),
                         "dropped": .int(s.dropped), "retried": .int(s.retried), "dead_lettered": .int(s.deadLettered),
-                        "failed": .int(s.exhausted), "p50_ms": s.p50.map { .double(DurationText.milliseconds($0)) } ?? .null,
+                        "failed": .int(s.exhausted),
+                        "p50_ms": s.p50.map { .double(DurationText.milliseconds($0)) } ?? .null,
                         "p99_ms": s.p99.map { .double(DurationText.milliseconds($0)) } ?? .null,
                     ]
                 }
@@ -90,14 +95,17 @@ enum RunSummaryRenderer {
         return String(format: "%.2fms", ms)
     }
 
-    /// Left-aligned first column, right-aligned numbers, two spaces between columns.
+    /// Names left-aligned, numbers and latencies right-aligned, two spaces between columns.
     static func table(_ header: [String], _ rows: [[String]]) -> [String] {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        let numeric = header.indices.map { column in
+            rows.allSatisfy { $0[column] == "-" || $0[column].first?.isNumber == true }
+        }
         return all.map { row in
             row.enumerated().map { index, cell in
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
-                return index == 0 ? cell + pad : pad + cell
+                return numeric[index] ? pad + cell : cell + pad
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
     }

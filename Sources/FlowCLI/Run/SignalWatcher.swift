@@ -20,7 +20,7 @@ final class SignalWatcher: @unchecked Sendable {
                     onFirst(number)
                 } else {
                     Console.shared.clearProgress()
-                    fputs("flow: second signal, exiting without waiting for in-flight events\n", stderr)
+                    Console.write("flow: second signal, exiting without waiting for in-flight events\n")
                     exit(130)
                 }
             }

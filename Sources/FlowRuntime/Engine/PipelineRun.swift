@@ -82,7 +82,7 @@ public final class PipelineRun: @unchecked Sendable {
                 broker: broker,
                 scheduler: options.scheduler,
                 logger: logger,
-                seed: Seeds.derive(options.seed, "producer/" + producer.name),
+                seed: options.seed,
                 input: options.standardInput
             )
             producers.append((producer, runner))
@@ -106,8 +106,9 @@ public final class PipelineRun: @unchecked Sendable {
             if case .graceElapsed(let count) = outcome { unfinished += count }
         }
         let now = options.scheduler.now
+        let total = unfinished
         await onQueue {
-            self.unfinished = unfinished
+            self.unfinished = total
             self.stoppedAt = now
         }
         logger.info("pipeline stopped", metadata: ["flow.unfinished": "\(unfinished)"])

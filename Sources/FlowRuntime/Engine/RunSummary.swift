@@ -41,7 +41,7 @@ public struct RunSummary: Sendable, Hashable {
 
     public var failed: Bool {
         consumers.contains { $0.stats.exhausted > 0 }
-            || producers.contains { $0.failure != nil || ($0.malformed > 0 && $0.deadLettered < $0.malformed) }
+            || producers.contains { $0.failure != nil || $0.malformed > 0 }
     }
 
     /// Events handled successfully by all consumers together.

@@ -25,7 +25,8 @@ public struct TopicKeys: Sendable {
     }
 
     /// The key an explicit expression (an `emit` step's `key:`) gives `event`.
-    public static func key(of expression: FlowCore.Expression, for event: CloudEvent) throws(EvaluationError) -> String? {
+    public static func key(of expression: FlowCore.Expression, for event: CloudEvent) throws(EvaluationError) -> String?
+    {
         var context = EvaluationContext(
             event: event,
             random: SeededRandom(seed: 0),

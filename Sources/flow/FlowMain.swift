@@ -1,0 +1,3 @@
+import FlowCLI
+
+@main extension FlowCommand {}
