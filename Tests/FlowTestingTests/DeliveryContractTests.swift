@@ -1,4 +1,5 @@
 import FlowTesting
+import Synchronization
 import Testing
 
 /// The delivery contract of docs/delivery.md, shown on whole pipelines on a manual clock.
@@ -118,9 +119,15 @@ struct DeliveryContractTests {
             CloudEvent(id: $0, source: "test", type: "Job", data: ["id": .string($0)])
         }
         try await harness.publish(events, to: "work")
-        let shutdown = Task { await harness.run.shutdown() }
-        for _ in 0..<20 {
-            harness.advance(by: .milliseconds(100))
+        let finished = Mutex(false)
+        let shutdown = Task {
+            await harness.run.shutdown()
+            finished.withLock { $0 = true }
+        }
+        // The shutdown runs on its own task: keep time moving until it is done (bounded: 10 s virtual).
+        for _ in 0..<1000 where !finished.withLock({ $0 }) {
+            await Task.yield()
+            harness.advance(by: .milliseconds(10))
         }
         await shutdown.value
         let summary = await harness.run.summary()
