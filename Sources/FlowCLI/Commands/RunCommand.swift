@@ -77,9 +77,13 @@ public struct RunCommand: AsyncParsableCommand {
             pipeline: pipeline,
             options: RunOptions(seed: seed, grace: grace.duration, logger: logger)
         )
-        let reason = try await execute(run, logger: logger)
+        let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
+        // Lives until the process ends: a second signal during the drain must still find it.
+        let watcher = SignalWatcher { continuation.yield(.signal($0)) }
+        let reason = try await execute(run, reasons: reasons, continuation: continuation, logger: logger)
         logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
         await run.shutdown()
+        withExtendedLifetime(watcher) {}
         let summary = await run.summary()
         print(RunSummaryRenderer.text(summary))
         if let report {
@@ -95,9 +99,12 @@ public struct RunCommand: AsyncParsableCommand {
     }
 
     /// Starts the run and returns the first reason to stop.
-    private func execute(_ run: PipelineRun, logger: Logger) async throws -> StopReason {
-        let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
-        let watcher = SignalWatcher { continuation.yield(.signal($0)) }
+    private func execute(
+        _ run: PipelineRun,
+        reasons: AsyncStream<StopReason>,
+        continuation: AsyncStream<StopReason>.Continuation,
+        logger: Logger
+    ) async throws -> StopReason {
         do {
             try await run.start()
         } catch {
@@ -131,7 +138,6 @@ public struct RunCommand: AsyncParsableCommand {
         let reason = await iterator.next() ?? .idle
         for task in tasks { task.cancel() }
         Console.shared.clearProgress()
-        withExtendedLifetime(watcher) {}
         return reason
     }
 

@@ -12,7 +12,9 @@ final class SignalWatcher: @unchecked Sendable {
 
     init(onFirst: @escaping @Sendable (Int32) -> Void) {
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
+            // A handler that does nothing, not SIG_IGN: an ignored signal stays ignored in exec children,
+            // while a caught one is reset to its default when the child starts.
+            signal(number) { _ in }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [unowned self] in
                 self.count += 1
@@ -21,7 +23,8 @@ final class SignalWatcher: @unchecked Sendable {
                 } else {
                     Console.shared.clearProgress()
                     Console.write("flow: second signal, exiting without waiting for in-flight events\n")
-                    exit(130)
+                    fflush(nil)
+                    _exit(130)
                 }
             }
             source.resume()
