@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
+        .library(name: "FlowService", targets: ["FlowService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,11 +56,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "FlowService", dependencies: ["FlowCore", "FlowYAML", "FlowRuntime"], swiftSettings: strict),
         .executableTarget(name: "flow", dependencies: ["FlowCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "swift-handler-example",
+            dependencies: ["FlowService"],
+            path: "examples/swift-handlers",
+            exclude: ["pipeline.yml"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
         .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
         .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowYAML"], swiftSettings: strict),
-        .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting"], swiftSettings: strict),
+        .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),
         .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

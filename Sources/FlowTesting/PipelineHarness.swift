@@ -31,17 +31,31 @@ public final class PipelineHarness: Sendable {
         environment: [String: String] = [:],
         seed: UInt64 = 1,
         grace: Duration = .seconds(10),
-        standardInput: FileHandle = FileHandle.nullDevice
+        standardInput: FileHandle = FileHandle.nullDevice,
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry()
     ) async throws -> PipelineHarness {
-        let loaded = PipelineLoader(options: LoaderOptions(environment: environment)).load(text: yaml, file: file)
+        let options = LoaderOptions(environment: environment, swiftHandlers: swiftHandlers.names)
+        let loaded = PipelineLoader(options: options).load(text: yaml, file: file)
         guard let pipeline = loaded.pipeline else { throw HarnessError.invalid(loaded.diagnostics) }
-        let harness = PipelineHarness(pipeline: pipeline, seed: seed, grace: grace, standardInput: standardInput)
+        let harness = PipelineHarness(
+            pipeline: pipeline,
+            seed: seed,
+            grace: grace,
+            standardInput: standardInput,
+            swiftHandlers: swiftHandlers
+        )
         try await harness.run.start()
         harness.scheduler.settle()
         return harness
     }
 
-    private init(pipeline: Pipeline, seed: UInt64, grace: Duration, standardInput: FileHandle) {
+    private init(
+        pipeline: Pipeline,
+        seed: UInt64,
+        grace: Duration,
+        standardInput: FileHandle,
+        swiftHandlers: SwiftHandlerRegistry
+    ) {
         self.pipeline = pipeline
         scheduler = ManualScheduler()
         broker = MemoryBroker(scheduler: scheduler)
@@ -55,7 +69,8 @@ public final class PipelineHarness: Sendable {
                 grace: grace,
                 scheduler: scheduler,
                 logger: logger,
-                standardInput: standardInput
+                standardInput: standardInput,
+                swiftHandlers: swiftHandlers
             )
         )
     }

@@ -55,7 +55,8 @@ public final class PipelineRun: @unchecked Sendable {
                 topicKeys: topicKeys,
                 scheduler: options.scheduler,
                 logger: logger,
-                seed: seed
+                seed: seed,
+                swiftHandlers: options.swiftHandlers
             )
             let runner = ConsumerRunner(
                 configuration: ConsumerConfiguration(consumer),

@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var logger: Logger
     /// Standard input for `stdin:` producers.
     public var standardInput: FileHandle
+    /// The handlers `swift:` steps call.
+    public var swiftHandlers: SwiftHandlerRegistry
 
     public init(
         seed: UInt64 = 1,
@@ -21,7 +23,8 @@ public struct RunOptions: Sendable {
         idleCheckInterval: Duration = .milliseconds(20),
         scheduler: any FlowScheduler = DispatchScheduler(),
         logger: Logger = Logger(label: "flow"),
-        standardInput: FileHandle = .standardInput
+        standardInput: FileHandle = .standardInput,
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry()
     ) {
         self.seed = seed
         self.grace = grace
@@ -29,5 +32,6 @@ public struct RunOptions: Sendable {
         self.scheduler = scheduler
         self.logger = logger
         self.standardInput = standardInput
+        self.swiftHandlers = swiftHandlers
     }
 }

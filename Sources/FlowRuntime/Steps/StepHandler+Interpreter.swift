@@ -8,6 +8,8 @@ extension StepHandler {
         case delay(Duration)
         /// Continue once this command has run for the current event; `label` names the step.
         case exec(ExecCommand, label: String)
+        /// Continue once the Swift handler `name` has returned.
+        case swift(String, label: String)
     }
 
     /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
@@ -45,6 +47,8 @@ extension StepHandler {
                     if try holds(when, &run) { return .finished(.dropped) }
                 case .exec(let command):
                     return .exec(command, label: program.labels[index])
+                case .swift(let name):
+                    return .swift(name, label: program.labels[index])
                 case .unsupportedStep:
                     return .finished(
                         .failure(

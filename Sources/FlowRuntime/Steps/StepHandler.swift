@@ -30,6 +30,8 @@ public final class StepHandler: EventHandler {
     let source: String
     /// Where invocations continue after a `delay` or an `exec`, and where exec I/O is handled.
     let queue: DispatchQueue
+    /// The handlers `swift:` steps call.
+    let swiftHandlers: SwiftHandlerRegistry
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
@@ -39,9 +41,11 @@ public final class StepHandler: EventHandler {
         topicKeys: TopicKeys,
         scheduler: any FlowScheduler,
         logger: Logger,
-        seed: UInt64
+        seed: UInt64,
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry()
     ) {
         name = consumer.name
+        self.swiftHandlers = swiftHandlers
         program = StepProgram(consumer)
         self.topicKeys = topicKeys
         self.scheduler = scheduler
@@ -80,6 +84,8 @@ public final class StepHandler: EventHandler {
                 guard let run = resumable(run, completion) else { return }
                 launch(command, label: label, run, completion)
             }
+        case .swift(let handler, let label):
+            call(handler, label: label, run, completion)
         }
     }
 

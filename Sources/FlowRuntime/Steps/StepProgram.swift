@@ -22,7 +22,9 @@ struct StepProgram: Sendable {
         case fail(Step.Fail)
         case drop(FlowCore.Expression?)
         case exec(ExecCommand)
-        /// A step kind this runner cannot run yet (`http`, `swift`: issue 4); fails permanently.
+        /// Calls the Swift handler registered under this name.
+        case swift(String)
+        /// A step kind this runner cannot run yet (`http`: issue 4); fails permanently.
         case unsupportedStep
     }
 
@@ -30,11 +32,12 @@ struct StepProgram: Sendable {
     /// Where each instruction came from, for failure messages: `filter`, `step 2 (set)`, `step 3.1.2 (emit)`.
     private(set) var labels: [String] = []
 
-    /// True when some instruction may suspend (`delay`, `exec`); otherwise every invocation completes inline.
+    /// True when some instruction may suspend (`delay`, `exec`, `swift`); otherwise every invocation completes
+    /// inline.
     var isAsynchronous: Bool {
         instructions.contains { instruction in
             switch instruction {
-            case .delay, .exec: true
+            case .delay, .exec, .swift: true
             default: false
             }
         }
@@ -66,7 +69,8 @@ struct StepProgram: Sendable {
             case .fail(let fail): append(.fail(fail), label: label)
             case .drop(let when): append(.drop(when), label: label)
             case .exec(let exec): append(.exec(ExecCommand(exec)), label: label)
-            case .http, .swift: append(.unsupportedStep, label: label)
+            case .swift(let name): append(.swift(name), label: label)
+            case .http: append(.unsupportedStep, label: label)
             }
         }
     }
