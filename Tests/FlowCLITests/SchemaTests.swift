@@ -143,14 +143,27 @@ struct SchemaTests {
         #expect(report.status == 0, "\(report.output)")
         #expect(report.failures.isEmpty, "\(report.failures)")
         for file in files {
+            let path = ChildProcess.packageRoot.appendingPathComponent(file).path
             let outcome = ValidateCommand.validate(
-                paths: [ChildProcess.packageRoot.appendingPathComponent(file).path],
+                paths: [path],
                 format: .text,
                 strict: true,
-                environment: [:]
+                environment: [:],
+                swiftHandlers: try Self.swiftHandlerNames(in: path)
             )
             #expect(outcome.exitCode == 0, "\(file): \(outcome.output)")
         }
+    }
+
+    /// The names `swift:` steps use in a file, which its embedding program registers (nil when none).
+    static func swiftHandlerNames(in path: String) throws -> Set<String>? {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let names = text.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("- swift:") else { return nil }
+            return trimmed.dropFirst("- swift:".count).trimmingCharacters(in: .whitespaces)
+        }
+        return names.isEmpty ? nil : Set(names)
     }
 
     /// Fixtures the validator rejects for the file's shape, not its meaning: the schema must reject them too.

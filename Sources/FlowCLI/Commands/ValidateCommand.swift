@@ -26,6 +26,13 @@ public struct ValidateCommand: ParsableCommand {
     @Flag(name: .long, help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(
+        name: .customLong("swift-handlers"),
+        parsing: .upToNextOption,
+        help: "Names of the Swift handlers your program registers (files with swift: steps run embedded)."
+    )
+    var swiftHandlers: [String] = []
+
     @Flag(name: .long, inversion: .prefixedNo, help: "Colour text output (default: when stdout is a terminal).")
     var color: Bool?
 
@@ -44,7 +51,8 @@ public struct ValidateCommand: ParsableCommand {
             format: format,
             strict: strict,
             color: color ?? (format == .text && Terminal.stdoutSupportsColor),
-            environment: ProcessInfo.processInfo.environment
+            environment: ProcessInfo.processInfo.environment,
+            swiftHandlers: swiftHandlers.isEmpty ? nil : Set(swiftHandlers)
         )
         if !outcome.output.isEmpty {
             print(outcome.output, terminator: outcome.output.hasSuffix("\n") ? "" : "\n")
@@ -58,10 +66,11 @@ public struct ValidateCommand: ParsableCommand {
         format: DiagnosticFormat,
         strict: Bool,
         color: Bool = false,
-        environment: [String: String]
+        environment: [String: String],
+        swiftHandlers: Set<String>? = nil
     ) -> (output: String, exitCode: Int32) {
         let (files, missing) = PipelineFiles.expand(paths)
-        let loader = PipelineLoader(options: LoaderOptions(environment: environment))
+        let loader = PipelineLoader(options: LoaderOptions(environment: environment, swiftHandlers: swiftHandlers))
         var diagnostics = missing
         var sources = SourceCache()
         for file in files {
