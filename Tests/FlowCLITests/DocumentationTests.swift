@@ -80,3 +80,16 @@ struct DocumentationTests {
         #expect(anchorsResult.pipeline?.consumers.map(\.retry.maxAttempts) == [4, 6])
     }
 }
+
+extension DocumentationTests {
+    @Test func theReadmePipelineLoadsWithoutFindings() throws {
+        let readme = try String(
+            contentsOf: ChildProcess.packageRoot.appendingPathComponent("README.md"),
+            encoding: .utf8
+        )
+        let pipeline = try #require(Self.yamlBlocks(readme).first)
+        let result = PipelineLoader().load(text: pipeline, file: "README.md")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.pipeline?.consumers.first?.circuitBreaker?.failures == 5)
+    }
+}
