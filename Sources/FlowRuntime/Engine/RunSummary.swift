@@ -11,6 +11,12 @@ public struct RunSummary: Sendable, Hashable {
         public var published: Int
         /// Records still held (unread dead-letter topics keep theirs for inspection).
         public var retained: Int
+
+        public init(name: String, published: Int, retained: Int) {
+            self.name = name
+            self.published = published
+            self.retained = retained
+        }
     }
 
     public struct ProducerRow: Sendable, Hashable {
@@ -21,6 +27,22 @@ public struct RunSummary: Sendable, Hashable {
         public var deadLettered: Int
         /// Set when the producer could not run at all (a missing file, say).
         public var failure: String?
+
+        public init(
+            name: String,
+            topic: String,
+            published: Int,
+            malformed: Int,
+            deadLettered: Int,
+            failure: String? = nil
+        ) {
+            self.name = name
+            self.topic = topic
+            self.published = published
+            self.malformed = malformed
+            self.deadLettered = deadLettered
+            self.failure = failure
+        }
     }
 
     public struct ConsumerRow: Sendable, Hashable {
@@ -28,6 +50,13 @@ public struct RunSummary: Sendable, Hashable {
         public var group: String
         public var topic: String
         public var stats: ConsumerStats
+
+        public init(name: String, group: String, topic: String, stats: ConsumerStats) {
+            self.name = name
+            self.group = group
+            self.topic = topic
+            self.stats = stats
+        }
     }
 
     public var pipeline: String
@@ -38,6 +67,24 @@ public struct RunSummary: Sendable, Hashable {
     public var consumers: [ConsumerRow]
     /// Consumers whose drain ended with work still unfinished at the grace deadline.
     public var unfinished: Int
+
+    public init(
+        pipeline: String,
+        seed: UInt64,
+        elapsed: Duration,
+        topics: [TopicRow],
+        producers: [ProducerRow],
+        consumers: [ConsumerRow],
+        unfinished: Int
+    ) {
+        self.pipeline = pipeline
+        self.seed = seed
+        self.elapsed = elapsed
+        self.topics = topics
+        self.producers = producers
+        self.consumers = consumers
+        self.unfinished = unfinished
+    }
 
     public var failed: Bool {
         consumers.contains { $0.stats.exhausted > 0 }

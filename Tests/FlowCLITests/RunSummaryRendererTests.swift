@@ -1,0 +1,64 @@
+import FlowCore
+import FlowRuntime
+import Foundation
+import Testing
+
+@testable import FlowCLI
+
+/// The end-of-run table and the `--report` document.
+struct RunSummaryRendererTests {
+    static var summary: RunSummary {
+        var stats = ConsumerStats()
+        stats.received = 12
+        stats.processed = 9
+        stats.filtered = 1
+        stats.deadLettered = 1
+        stats.exhausted = 1
+        stats.retried = 4
+        stats.p50 = .microseconds(120)
+        stats.p99 = .milliseconds(15)
+        return RunSummary(
+            pipeline: "orders",
+            seed: 7,
+            elapsed: .milliseconds(1250),
+            topics: [
+                .init(name: "orders", published: 12, retained: 0), .init(name: "orders.dlq", published: 1, retained: 1),
+            ],
+            producers: [.init(name: "shop", topic: "orders", published: 12, malformed: 0, deadLettered: 0)],
+            consumers: [.init(name: "billing", group: "billing", topic: "orders", stats: stats)],
+            unfinished: 0
+        )
+    }
+
+    @Test func theTableAlignsNamesLeftAndNumbersRight() {
+        #expect(
+            RunSummaryRenderer.text(Self.summary) == """
+                flow run orders: 13 published, 9 processed in 1.25 s — FAILED
+
+                topic       published  retained
+                orders             12         0
+                orders.dlq          1         1
+
+                producer  topic   published  malformed  dead-lettered
+                shop      orders         12          0              0
+
+                consumer  processed  filtered  dropped  retried  dead-lettered  failed     p50   p99
+                billing           9         1        0        4              1       1  0.12ms  15ms
+                """
+        )
+    }
+
+    @Test func theReportIsJSONWithEveryCounter() throws {
+        let report = RunSummaryRenderer.json(Self.summary)
+        let parsed = try Value(json: Data(report.prettyJSONString.utf8))
+        #expect(parsed["seed"] == "7")
+        #expect(parsed["elapsed_ms"]?.number == 1250)
+        #expect(report["failed"] == true)
+        guard case .array(let consumers)? = parsed["consumers"] else {
+            Issue.record("no consumers")
+            return
+        }
+        #expect(consumers.first?["failed"] == 1)
+        #expect(consumers.first?["p99_ms"]?.number == 15)
+    }
+}
