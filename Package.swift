@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
+        .executable(name: "flow-bench", targets: ["flow-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,6 +57,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "flow", dependencies: ["FlowCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "flow-bench",
+            dependencies: [
+                "FlowRuntime", "FlowYAML", "FlowCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
         .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
         .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowYAML"], swiftSettings: strict),
