@@ -22,6 +22,9 @@ struct BacklogCommand: AsyncParsableCommand {
     @Option(help: "Publish batches handed to the broker and not yet stored, at most.")
     var inFlight = 4
 
+    @Option(help: "The consumer's credit window: records delivered and not yet committed, at most.")
+    var window = ConsumerConfiguration.defaultWindow
+
     /// An event with a 100-byte payload in an object, numbered `index`: heap-allocated like real data.
     static func event(_ index: Int) -> CloudEvent {
         CloudEvent(
@@ -40,7 +43,7 @@ struct BacklogCommand: AsyncParsableCommand {
         sampler.start()
         let size = batch
         let total = count
-        let bench = BrokerBench(batchSize: batch, maxInFlight: inFlight)
+        let bench = BrokerBench(batchSize: batch, maxInFlight: inFlight, window: window)
         var flow = try await bench.run(count: count) { index in
             (index * size..<min(total, (index + 1) * size)).map { OutgoingRecord(event: Self.event($0)) }
         }
@@ -50,7 +53,6 @@ struct BacklogCommand: AsyncParsableCommand {
         var raw = await RawHandOff(count: count) { Self.event($0) }.run()
         raw.peakRSS = ProcessMemory.peakResident
         let capacity = Pipeline.Topic.defaultCapacity
-        let window = ConsumerConfiguration.defaultWindow
         let held = capacity + window + inFlight * batch
         ResultTable.print(
             "backlog: \(ResultTable.grouped(count)) events, capacity \(capacity), window \(window), "

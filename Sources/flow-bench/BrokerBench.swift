@@ -13,6 +13,7 @@ struct BrokerBench {
     var capacity = Pipeline.Topic.defaultCapacity
     var batchSize = 256
     var maxInFlight = 4
+    var window = ConsumerConfiguration.defaultWindow
 
     /// Publishes `count` events, batch `i` built by `make(i)` (records `i * batchSize ..< (i + 1) * batchSize`),
     /// and returns once all are committed.
@@ -23,7 +24,12 @@ struct BrokerBench {
         try await broker.declareGroup(Self.group, on: Self.topic)
         let handler = CountingHandler(target: count)
         let runner = ConsumerRunner(
-            configuration: ConsumerConfiguration(name: Self.group, topic: Self.topic, concurrency: concurrency),
+            configuration: ConsumerConfiguration(
+                name: Self.group,
+                topic: Self.topic,
+                concurrency: concurrency,
+                window: window
+            ),
             broker: broker,
             scheduler: scheduler,
             logger: Self.quietLogger,

@@ -17,9 +17,12 @@ struct OneToOneCommand: AsyncParsableCommand {
     @Option(help: "Publish batches handed to the broker and not yet stored, at most.")
     var inFlight = 4
 
+    @Option(help: "The consumer's credit window: records delivered and not yet committed, at most.")
+    var window = ConsumerConfiguration.defaultWindow
+
     func run() async throws {
         let batches = BrokerBench.prebuilt(count, size: batch) { OutgoingRecord(event: BrokerBench.smallEvent($0)) }
-        let bench = BrokerBench(batchSize: batch, maxInFlight: inFlight)
+        let bench = BrokerBench(batchSize: batch, maxInFlight: inFlight, window: window)
         var flow = try await bench.run(count: count) { batches[$0] }
         flow.peakRSS = ProcessMemory.peakResident
         ProcessMemory.resetPeak()

@@ -26,6 +26,9 @@ struct PartitionsCommand: AsyncParsableCommand {
     @Option(help: "Publish batches handed to the broker and not yet stored, at most.")
     var inFlight = 4
 
+    @Option(help: "The consumer's credit window: records delivered and not yet committed, at most.")
+    var window = ConsumerConfiguration.defaultWindow
+
     func run() async throws {
         let names = (0..<keys).map { "key-\($0)" }
         let batches = BrokerBench.prebuilt(count, size: batch) {
@@ -35,7 +38,8 @@ struct PartitionsCommand: AsyncParsableCommand {
             partitions: partitions,
             concurrency: concurrency,
             batchSize: batch,
-            maxInFlight: inFlight
+            maxInFlight: inFlight,
+            window: window
         )
         var flow = try await bench.run(count: count) { batches[$0] }
         flow.peakRSS = ProcessMemory.peakResident
