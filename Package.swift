@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowService", targets: ["FlowService"]),
+        .executable(name: "flow-bench", targets: ["flow-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,6 +64,16 @@ let package = Package(
             dependencies: ["FlowService"],
             path: "examples/swift-handlers",
             exclude: ["pipeline.yml"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "flow-bench",
+            dependencies: [
+                "FlowRuntime", "FlowYAML", "FlowCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),

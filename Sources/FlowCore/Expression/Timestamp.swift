@@ -12,8 +12,31 @@ public enum Timestamp {
         let minute = inDay / 60000 % 60
         let second = inDay / 1000 % 60
         let milli = inDay % 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
-            + ".\(pad(milli, 3))Z"
+        guard (0...9999).contains(year) else {
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):"
+                + "\(pad(second, 2)).\(pad(milli, 3))Z"
+        }
+        // Four-digit years: digits written straight into the string, as event times are stamped per event.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var out = 0
+            func put(_ value: Int, width: Int, then separator: Unicode.Scalar) {
+                var rest = value
+                for position in (out..<out + width).reversed() {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                buffer[out + width] = UInt8(ascii: separator)
+                out += width + 1
+            }
+            put(year, width: 4, then: "-")
+            put(month, width: 2, then: "-")
+            put(day, width: 2, then: "T")
+            put(hour, width: 2, then: ":")
+            put(minute, width: 2, then: ":")
+            put(second, width: 2, then: ".")
+            put(milli, width: 3, then: "Z")
+            return out
+        }
     }
 
     /// Floor division, so instants before 1970 land on the right day.

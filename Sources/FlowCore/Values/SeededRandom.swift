@@ -14,23 +14,33 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    /// A version-4 UUID string drawn from this generator (repeatable under a seed).
+    /// A version-4 UUID string drawn from this generator (repeatable under a seed): the bytes of `next()` then
+    /// `next()`, each little-endian, with the version and variant bits set, as lower-case hex.
+    ///
+    /// Written straight into the string's storage: ids are drawn per event, so this is on the hot path.
     public mutating func uuid() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
         let high = next()
         let low = next()
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(i)))
-            bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(i)))
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var out = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[out] = UInt8(ascii: "-")
+                    out += 1
+                }
+                var byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (8 * UInt64(index & 7)))
+                if index == 6 { byte = (byte & 0x0F) | 0x40 }
+                if index == 8 { byte = (byte & 0x3F) | 0x80 }
+                buffer[out] = Self.hexDigit(byte >> 4)
+                buffer[out + 1] = Self.hexDigit(byte & 0x0F)
+                out += 2
+            }
+            return out
         }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { byte -> String in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-        }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
-            separator: "-"
-        )
+    }
+
+    /// The lower-case ASCII hex digit of `nibble` (0...15).
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -69,7 +69,7 @@ public final class StepHandler: EventHandler {
     }
 
     /// Runs instructions until the invocation finishes or suspends.
-    func proceed(_ run: StepRun, _ completion: @escaping @Sendable (HandlerResult) -> Void) {
+    func proceed(_ run: consuming StepRun, _ completion: @escaping @Sendable (HandlerResult) -> Void) {
         var run = run
         switch execute(&run) {
         case .finished(let result):

@@ -64,16 +64,17 @@ extension MemoryBroker {
         let unread = topic.groups.isEmpty
         var index = start
         while index < records.count {
-            let record = records[index]
+            // Fields are read in place: copying the whole record first retained every field of the event twice.
+            let key = records[index].key
             let p: Int
-            if let key = record.key {
+            if let key {
                 p = PartitionKey.partition(for: key, partitions: partitions)
             } else {
                 p = topic.roundRobin % partitions
             }
             guard topic.hasRoom(in: p) else { break }
-            if record.key == nil { topic.roundRobin &+= 1 }
-            topic.partitions[p].append(key: record.key, event: record.event, partition: p)
+            if key == nil { topic.roundRobin &+= 1 }
+            topic.partitions[p].append(key: key, event: records[index].event, partition: p)
             if unread && topic.partitions[p].log.count > retention {
                 topic.evicted += topic.partitions[p].drop(below: topic.partitions[p].base + 1)
             }
