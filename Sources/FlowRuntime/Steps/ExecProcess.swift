@@ -42,7 +42,7 @@ final class ExecProcess: @unchecked Sendable {
     /// Writing to a pipe whose reader has exited raises SIGPIPE, which would end the whole runner; ignored
     /// once per process (as swift-nio does) so such a write fails with EPIPE instead. Children inherit the
     /// ignored disposition; most interpreters (Python among them) set their own.
-    private static let brokenPipesIgnored: Bool = {
+    static let brokenPipesIgnored: Bool = {
         signal(SIGPIPE, SIG_IGN)
         return true
     }()
@@ -109,7 +109,7 @@ final class ExecProcess: @unchecked Sendable {
     /// Dispatch worker threads block asynchronous signals: spawned from one, the child would ignore the
     /// SIGTERM that ends it at the timeout. A signal sent to the runner meanwhile is handled as it would be on
     /// any thread.
-    private static func withSignalsUnblocked(_ body: () throws -> Void) rethrows {
+    static func withSignalsUnblocked(_ body: () throws -> Void) rethrows {
         var empty = sigset_t()
         var previous = sigset_t()
         sigemptyset(&empty)
