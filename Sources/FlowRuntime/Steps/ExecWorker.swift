@@ -18,9 +18,8 @@ import Darwin
 /// coalesced: every request sent during one turn of `queue` goes out in one write.
 ///
 /// I/O: blocking reads on one thread per output stream and blocking writes on a serial queue of the worker's
-/// own, never on `queue`. Not DispatchIO: a worker lives long, so a thread per stream is cheap, and it avoids
-/// libdispatch's epoll registrations, whose teardown races have crashed Linux processes
-/// (swift-corelibs-libdispatch#949). Each descriptor is closed by the one thread or queue that uses it.
+/// own, never on `queue` (`PipeIO` says why not DispatchIO). Each descriptor is closed by the one thread or
+/// queue that uses it.
 ///
 /// `@unchecked Sendable`: its mutable state is confined to `queue`.
 final class ExecWorker: @unchecked Sendable {
@@ -160,51 +159,19 @@ final class ExecWorker: @unchecked Sendable {
         let closing = inputClosing
         if closing { self.input = nil }
         writer.async {
-            if !bytes.isEmpty { Self.write(bytes, to: input.fileDescriptor) }
+            if !bytes.isEmpty { PipeIO.writeAll(bytes, to: input.fileDescriptor) }
             if closing { try? input.close() }
         }
     }
 
-    /// Writes all of `bytes`; stops at the first error. A worker that exited makes the write fail with EPIPE
-    /// (SIGPIPE is ignored): ignored here, its exit tells the pool.
-    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
-    }
-
-    /// Reads `handle` to end of file on a thread of its own, handing each chunk to `queue`; then closes it.
     private func read(_ handle: FileHandle, isStdout: Bool) {
-        let thread = Thread { [self] in
-            let descriptor = handle.fileDescriptor
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
-                let chunk = Array(buffer[..<count])
-                scheduler.execute(on: queue) { [self] in
-                    if isStdout { receivedStdout(chunk) } else { receivedStderr(chunk) }
-                }
-            }
-            try? handle.close()
-            scheduler.execute(on: queue) { [self] in
-                openStreams -= 1
-                finishIfDone()
-            }
+        let name = isStdout ? "flow.exec.worker.stdout" : "flow.exec.worker.stderr"
+        PipeIO.drain(handle, name: name, queue: queue, scheduler: scheduler) { [self] bytes in
+            if isStdout { receivedStdout(bytes) } else { receivedStderr(bytes) }
+        } end: { [self] in
+            openStreams -= 1
+            finishIfDone()
         }
-        thread.name = isStdout ? "flow.exec.worker.stdout" : "flow.exec.worker.stderr"
-        thread.start()
     }
 
     private func receivedStdout(_ buffer: [UInt8]) {

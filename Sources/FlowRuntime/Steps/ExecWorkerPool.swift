@@ -200,7 +200,10 @@ final class ExecWorkerPool: @unchecked Sendable {
             return
         }
         guard let id = Int(reply.id), let pending = worker.inFlight.removeValue(forKey: id) else {
-            broken(worker, "worker replied to unknown id \(Value.string(reply.id).jsonString): \(WorkerReply.excerpt(line))")
+            broken(
+                worker,
+                "worker replied to unknown id \(Value.string(reply.id).jsonString): \(WorkerReply.excerpt(line))"
+            )
             return
         }
         failuresInARow = 0
@@ -342,7 +345,8 @@ final class ExecWorkerPool: @unchecked Sendable {
                 .failure(message: "timed out after \(timeout) waiting for an exec worker", permanent: false)
             )
         }
-        let remaining = workers.flatMap { $0.inFlight.values.compactMap(\.deadline) }
+        let remaining =
+            workers.flatMap { $0.inFlight.values.compactMap(\.deadline) }
             + backlog.compactMap(\.pending.deadline)
         if let earliest = remaining.min() { watch(earliest) }
     }

@@ -127,7 +127,8 @@ extension StepHandler {
         }
     }
 
-    private static func waitForClose(_ pools: ArraySlice<ExecWorkerPool>, _ completion: @escaping @Sendable () -> Void) {
+    private static func waitForClose(_ pools: ArraySlice<ExecWorkerPool>, _ completion: @escaping @Sendable () -> Void)
+    {
         guard let pool = pools.first else { return completion() }
         pool.close { waitForClose(pools.dropFirst(), completion) }
     }

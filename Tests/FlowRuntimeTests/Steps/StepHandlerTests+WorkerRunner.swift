@@ -60,7 +60,9 @@ extension StepHandlerTests {
         #expect(stats.deadLettered == 1)
         let dead = try await broker.records(of: "audit")
         #expect(dead.map(\.event.id) == ["b"])
-        #expect(dead.first?.event.extensions["flowerror"] == "worker wrote invalid JSON: Traceback (most recent call last):")
+        #expect(
+            dead.first?.event.extensions["flowerror"] == "worker wrote invalid JSON: Traceback (most recent call last):"
+        )
         #expect(dead.first?.event.extensions["flowattempts"] == 2)
         await handler.close()
     }

@@ -144,8 +144,12 @@ extension StepHandlerTests {
 
     @Test func restartsBackOffWhileWorkersKeepFailing() {
         let delays = (1...9).map(ExecWorkerPool.restartDelay(afterFailures:))
-        #expect(delays == [.zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
-            .milliseconds(1600), .milliseconds(3200), .seconds(5), .seconds(5)])
+        #expect(
+            delays == [
+                .zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
+                .milliseconds(1600), .milliseconds(3200), .seconds(5), .seconds(5),
+            ]
+        )
     }
 
     @Test func aWorkerHoldingARequestPastTheTimeoutIsKilledAndReplaced() throws {
@@ -228,7 +232,8 @@ extension StepHandlerTests {
     }
 
     @Test func aWorkerIgnoringEndOfFileIsKilledTwoSecondsAfterClose() throws {
-        let script = "sys.stdin.readline()\nsys.stdout.write('{\"id\": \"1\", \"status\": \"ok\"}\\n')\n"
+        let script =
+            "sys.stdin.readline()\nsys.stdout.write('{\"id\": \"1\", \"status\": \"ok\"}\\n')\n"
             + "sys.stdout.flush()\nsys.stdin.read()\ntime.sleep(30)"
         let h = try StepHarness(Self.python(script, options: "worker: true"))
         _ = try Self.results([h.start(order())])

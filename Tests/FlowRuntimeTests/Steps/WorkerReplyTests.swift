@@ -56,7 +56,10 @@ struct WorkerReplyTests {
         (#"{"status":"ok"}"#, #"worker reply has no string "id": {"status":"ok"}"#),
         (#"{"id":1,"status":"ok"}"#, #"worker reply has no string "id": {"id":1,"status":"ok"}"#),
         (#"{"id":"1"}"#, #"worker reply has no "status" of ok, retry or fail: {"id":"1"}"#),
-        (#"{"id":"1","status":"done"}"#, #"worker reply has no "status" of ok, retry or fail: {"id":"1","status":"done"}"#),
+        (
+            #"{"id":"1","status":"done"}"#,
+            #"worker reply has no "status" of ok, retry or fail: {"id":"1","status":"done"}"#
+        ),
     ])
     func aLineThatIsNotAReplyIsInvalid(line: String, message: String) {
         #expect(invalid(line) == message)
