@@ -247,3 +247,31 @@ extension StepHandlerTests {
         #expect(Self.isGone(pid))
     }
 }
+
+extension StepHandlerTests {
+    /// The first ```python block of docs/workers.md, written to a temporary file.
+    static func documentedWorker() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/workers.md"), encoding: .utf8)
+        let start = try #require(text.range(of: "```python\n"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let code = String(text[start.upperBound..<end.lowerBound])
+        #expect(code.split(separator: "\n").count <= 10)
+        let path = NSTemporaryDirectory() + "flow-worker-\(UUID().uuidString).py"
+        try code.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theTenLineWorkerOfTheDocsChargesAndRejects() throws {
+        let path = try Self.documentedWorker()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let h = try StepHarness("steps:\n  - exec: { command: [python3, \(path)], worker: true }\n  - emit: audit")
+        let results = try Self.results([
+            h.start(order("a", data: ["amount": 5])), h.start(order("b", data: ["amount": 0])),
+        ])
+        #expect(results[0].emitted?.first?.event.data == ["amount": 5, "charged": true])
+        #expect(results[1].failure?.message == "amount must be positive")
+        #expect(results[1].failure?.permanent == true)
+    }
+}
