@@ -24,7 +24,7 @@ extension PipelineRun {
                 failure: failure
             )
         }
-        let consumerRows = consumers.map { spec, runner in
+        let consumerRows = consumers.map { spec, runner, _ in
             RunSummary.ConsumerRow(name: spec.name, group: spec.group, topic: spec.from, stats: runner.stats)
         }
         return RunSummary(

@@ -21,7 +21,7 @@ public final class PipelineRun: @unchecked Sendable {
     let topicKeys: TopicKeys
     let logger: Logger
 
-    private(set) var consumers: [(spec: Pipeline.Consumer, runner: ConsumerRunner)] = []
+    private(set) var consumers: [(spec: Pipeline.Consumer, runner: ConsumerRunner, handler: StepHandler)] = []
     private(set) var producers: [(spec: Pipeline.Producer, runner: ProducerRunner)] = []
     var outcomes: [String: ProducerOutcome] = [:]
     var unfinished = 0
@@ -67,7 +67,7 @@ public final class PipelineRun: @unchecked Sendable {
                 handler: handler
             )
             try await runner.start()
-            consumers.append((consumer, runner))
+            consumers.append((consumer, runner, handler))
         }
         logger.info(
             "pipeline started",
@@ -100,11 +100,12 @@ public final class PipelineRun: @unchecked Sendable {
         for (_, runner) in producers { runner.stop() }
         let grace = options.grace
         var unfinished = 0
-        for (_, runner) in consumers {
+        for (_, runner, handler) in consumers {
             let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<DrainOutcome, Never>) in
                 runner.drain(grace: grace) { continuation.resume(returning: $0) }
             }
             if case .graceElapsed(let count) = outcome { unfinished += count }
+            await handler.close()
         }
         let now = options.scheduler.now
         let total = unfinished

@@ -21,6 +21,8 @@ struct ExecCommand: Sendable {
     /// The child's working directory; nil for the parent's.
     let directory: String?
     let permanentExitCodes: Set<Int32>
+    /// `worker: true`: the program is a long-lived worker speaking JSON lines (docs/workers.md).
+    let worker: Bool
 
     /// Resolves `exec` against `environment` (the parent's) and `currentDirectory`: a name without `/` is
     /// looked up on the child's `PATH`; a relative path is taken from the step's `cwd`, else the parent's.
@@ -31,6 +33,7 @@ struct ExecCommand: Sendable {
     ) {
         argv = exec.command
         permanentExitCodes = exec.permanentExitCodes
+        worker = exec.worker
         let childEnvironment = environment.merging(exec.env) { _, step in step }
         self.environment = childEnvironment
         let directory = exec.cwd.map { Self.absolute($0, from: currentDirectory) }

@@ -7,7 +7,8 @@ import Glibc
 import Darwin
 #endif
 
-/// What a per-event `exec` process meant, decided from how it ended and what it wrote (docs/steps.md, "exec").
+/// What an `exec` step's run meant: for a per-event process, decided from how it ended and what it wrote
+/// (docs/steps.md, "exec"); for a worker, from its reply (`WorkerReply`, docs/workers.md).
 ///
 /// Pure: `init(_:permanentExitCodes:)` only reads the finished process's record, so every rule of the
 /// protocol is testable without starting a process.
@@ -18,6 +19,8 @@ enum ExecOutcome: Equatable, Sendable {
     case replaceData(Value)
     /// Exit 0 and a JSON array on stdout: events to emit, in order; the current event continues unchanged.
     case emit([Emission])
+    /// A worker's `ok` reply: `data`, when present, replaces the event's data, then `emissions` are emitted.
+    case reply(data: Value?, emissions: [Emission])
     case failure(message: String, permanent: Bool)
 
     /// One `{"to": topic, "type"?, "data"?, "key"?}` item of a handler's output.
@@ -106,11 +109,12 @@ enum ExecOutcome: Equatable, Sendable {
     }
 
     /// Why an output item is not an event to emit (the message follows "handler output item N").
-    private struct ItemProblem: Error {
+    struct ItemProblem: Error {
         var message: String
     }
 
-    private static func emission(_ item: Value) throws(ItemProblem) -> Emission {
+    /// The event to emit that `item` describes (`{"to", "type"?, "data"?, "key"?}`).
+    static func emission(_ item: Value) throws(ItemProblem) -> Emission {
         guard case .object(let fields) = item else {
             throw ItemProblem(message: "is \(item.typeName), not an object")
         }

@@ -15,7 +15,8 @@ import Darwin
 ///
 /// Invariants: all mutable state is touched only on `queue` (I/O callbacks and the termination hop arrive
 /// there); `completion` is called exactly once, after the process has ended and both output streams reached
-/// end of file. Nothing here blocks: the exit is observed through `terminationHandler`.
+/// end of file. Nothing on `queue` blocks: the pipes are read and written on threads of their own (`PipeIO`), and
+/// the exit is observed through `terminationHandler`.
 ///
 /// `@unchecked Sendable`: its mutable state is confined to `queue`.
 final class ExecProcess: @unchecked Sendable {
@@ -42,7 +43,7 @@ final class ExecProcess: @unchecked Sendable {
     /// Writing to a pipe whose reader has exited raises SIGPIPE, which would end the whole runner; ignored
     /// once per process (as swift-nio does) so such a write fails with EPIPE instead. Children inherit the
     /// ignored disposition; most interpreters (Python among them) set their own.
-    private static let brokenPipesIgnored: Bool = {
+    static let brokenPipesIgnored: Bool = {
         signal(SIGPIPE, SIG_IGN)
         return true
     }()
@@ -91,7 +92,7 @@ final class ExecProcess: @unchecked Sendable {
             )
             return
         }
-        write(input, to: stdinPipe.fileHandleForWriting)
+        PipeIO.writeAndClose(input, to: stdinPipe.fileHandleForWriting, name: "flow.exec.stdin")
         read(stdoutPipe.fileHandleForReading, stream: "stdout")
         read(stderrPipe.fileHandleForReading, stream: "stderr")
         if let limit {
@@ -109,7 +110,7 @@ final class ExecProcess: @unchecked Sendable {
     /// Dispatch worker threads block asynchronous signals: spawned from one, the child would ignore the
     /// SIGTERM that ends it at the timeout. A signal sent to the runner meanwhile is handled as it would be on
     /// any thread.
-    private static func withSignalsUnblocked(_ body: () throws -> Void) rethrows {
+    static func withSignalsUnblocked(_ body: () throws -> Void) rethrows {
         var empty = sigset_t()
         var previous = sigset_t()
         sigemptyset(&empty)
@@ -118,34 +119,16 @@ final class ExecProcess: @unchecked Sendable {
         try body()
     }
 
-    /// Writes `bytes` and closes the pipe, so the child sees end of file; a child that exits without reading
-    /// makes the write fail with EPIPE, which is ignored (its exit status tells the outcome).
-    private func write(_ bytes: [UInt8], to handle: FileHandle) {
-        let channel = DispatchIO(type: .stream, fileDescriptor: handle.fileDescriptor, queue: queue) { _ in
-            try? handle.close()
-        }
-        let data = bytes.withUnsafeBytes { DispatchData(bytes: $0) }
-        channel.write(offset: 0, data: data, queue: queue) { done, _, _ in
-            if done { channel.close() }
-        }
-    }
-
     private func read(_ handle: FileHandle, stream: String) {
-        let channel = DispatchIO(type: .stream, fileDescriptor: handle.fileDescriptor, queue: queue) { _ in
-            try? handle.close()
-        }
-        channel.setLimit(lowWater: 1)
-        channel.read(offset: 0, length: Int.max, queue: queue) { [self] done, data, _ in
-            if let data, !data.isEmpty { received(data, on: stream) }
-            if done {
-                channel.close()
-                openStreams -= 1
-                finishIfDone()
-            }
+        PipeIO.drain(handle, name: "flow.exec.\(stream)", queue: queue, scheduler: scheduler) { [self] bytes in
+            received(bytes, on: stream)
+        } end: { [self] in
+            openStreams -= 1
+            finishIfDone()
         }
     }
 
-    private func received(_ data: DispatchData, on stream: String) {
+    private func received(_ data: [UInt8], on stream: String) {
         let isStdout = stream == "stdout"
         let total = (isStdout ? stdoutCount : stderrCount) + data.count
         if isStdout { stdoutCount = total } else { stderrCount = total }

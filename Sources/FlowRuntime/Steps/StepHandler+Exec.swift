@@ -1,9 +1,10 @@
 import Dispatch
 import FlowCore
+import Logging
 
 extension StepHandler {
-    /// Starts `command` for the current event of `run` (on `queue`) and continues with the outcome; `label`
-    /// names the step in failure messages.
+    /// Runs `command` for the current event of `run` (on `queue`), as a process of its own or on the step's
+    /// worker pool, and continues with the outcome; `label` names the step in failure messages.
     func launch(
         _ command: ExecCommand,
         label: String,
@@ -16,6 +17,14 @@ extension StepHandler {
         case .success(let path): executable = path
         case .failure(let unresolved):
             completion(.failure(message: unresolved.message, permanent: true))
+            return
+        }
+        if command.worker, let pool = workerPools[label] {
+            pool.submit(run.event, deadline: run.deadline) { [self] outcome in
+                if let result = continuation(after: outcome, label: label, run, completion) {
+                    completion(result)
+                }
+            }
             return
         }
         var logger = logger
@@ -58,11 +67,69 @@ extension StepHandler {
                 for emission in emissions {
                     try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
                 }
+            case .reply(let data, let emissions):
+                if let data { run.context.event?.data = data }
+                for emission in emissions {
+                    try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
+                }
             }
         } catch {
             return .failure(message: "expression failed in \(label): \(error.message)", permanent: true)
         }
         proceed(run, completion)
         return nil
+    }
+}
+
+extension StepHandler {
+    /// A pool for each `exec` step with `worker: true` whose program was found, by the step's label.
+    static func workerPools(
+        _ program: StepProgram,
+        size: Int,
+        timeout: Duration?,
+        queue: DispatchQueue,
+        scheduler: any FlowScheduler,
+        logger: Logger
+    ) -> [String: ExecWorkerPool] {
+        var pools: [String: ExecWorkerPool] = [:]
+        for (index, instruction) in program.instructions.enumerated() {
+            guard case .exec(let command) = instruction, command.worker,
+                case .success(let executable) = command.executable
+            else { continue }
+            pools[program.labels[index]] = ExecWorkerPool(
+                command: command,
+                executable: executable,
+                size: size,
+                timeout: timeout,
+                queue: queue,
+                scheduler: scheduler,
+                logger: logger
+            )
+        }
+        return pools
+    }
+
+    /// Stops the `exec` workers: each gets end of file on stdin, answers what it has in flight, and is killed
+    /// if it has not exited 2 s later; returns once every worker has ended. Requests arriving later fail
+    /// retryably. Idempotent. Call once the consumer has drained (`PipelineRun.shutdown`).
+    public func close() async {
+        await withCheckedContinuation { continuation in
+            close { continuation.resume() }
+        }
+    }
+
+    /// `close()` with a completion, called on `queue` once every worker has ended.
+    func close(_ completion: @escaping @Sendable () -> Void) {
+        let pools = Array(workerPools.values)
+        scheduler.execute(on: queue) {
+            for pool in pools { pool.close() }
+            Self.waitForClose(pools[...], completion)
+        }
+    }
+
+    private static func waitForClose(_ pools: ArraySlice<ExecWorkerPool>, _ completion: @escaping @Sendable () -> Void)
+    {
+        guard let pool = pools.first else { return completion() }
+        pool.close { waitForClose(pools.dropFirst(), completion) }
     }
 }

@@ -32,6 +32,8 @@ public final class StepHandler: EventHandler {
     let queue: DispatchQueue
     /// The handlers `swift:` steps call.
     let swiftHandlers: SwiftHandlerRegistry
+    /// The worker pool of each `exec` step with `worker: true`, by the step's label (docs/workers.md).
+    let workerPools: [String: ExecWorkerPool]
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
@@ -56,6 +58,21 @@ public final class StepHandler: EventHandler {
         timeout = program.isAsynchronous ? consumer.timeout : nil
         source = "flow/\(consumer.name)"
         queue = DispatchQueue(label: "flow.steps.\(consumer.name)")
+        workerPools = Self.workerPools(
+            program,
+            size: consumer.concurrency,
+            timeout: timeout,
+            queue: queue,
+            scheduler: scheduler,
+            logger: logger
+        )
+    }
+
+    /// Workers still running get end of file on stdin (see `close()`).
+    deinit {
+        for pool in workerPools.values {
+            scheduler.execute(on: queue) { pool.close() }
+        }
     }
 
     public func handle(_ delivery: HandlerInput, completion: @escaping @Sendable (HandlerResult) -> Void) {

@@ -148,10 +148,4 @@ extension StepHandlerTests {
         #expect(failure.message == "command \"no-such-flow-tool\" not found on PATH")
         #expect(failure.permanent)
     }
-
-    @Test func workerModeRunsPerEventForNow() throws {
-        let script = "print(json.dumps({'pid': os.getpid()}))"
-        let (_, result) = try Self.exec(Self.python(script, options: "worker: true", after: "  - emit: audit"))
-        #expect(result.emitted?.first?.event.data["pid"] != nil)
-    }
 }

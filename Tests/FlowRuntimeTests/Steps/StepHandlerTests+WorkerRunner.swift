@@ -1,0 +1,69 @@
+import FlowCore
+import Foundation
+import Testing
+
+@testable import FlowRuntime
+
+extension StepHandlerTests {
+    @Test func underTheRunnerAWorkerWritingGarbageEndsInTheDeadLetterTopicWithTheMessage() async throws {
+        let body = """
+            if e['data'].get('bad'):
+                print('Traceback (most recent call last):', flush=True)
+                continue
+            reply({'id': i, 'status': 'ok'})
+            """
+        let pipeline = try StepHarness.load(
+            consumer: Self.worker(
+                body,
+                consumer: """
+                    concurrency: 2
+                    retry: { max_attempts: 2, backoff: constant, initial: 1s }
+                    dead_letter: audit
+                    """
+            ),
+            topics: StepHarness.topics
+        )
+        let consumer = try #require(pipeline.consumers.first)
+        let scheduler = ManualScheduler()
+        let broker = MemoryBroker(scheduler: scheduler)
+        for topic in pipeline.topics { try await broker.declare(TopicSpec(topic)) }
+        try await broker.declareGroup(consumer.group, on: consumer.from)
+        let logs = LogCapture()
+        let handler = StepHandler(
+            consumer: consumer,
+            topicKeys: TopicKeys(pipeline.topics),
+            scheduler: scheduler,
+            logger: logs.logger(),
+            seed: 1
+        )
+        let runner = ConsumerRunner(
+            configuration: ConsumerConfiguration(consumer),
+            broker: broker,
+            scheduler: scheduler,
+            logger: logs.logger(),
+            random: SeededRandom(seed: 1),
+            handler: handler
+        )
+        try await runner.start()
+        scheduler.settle()
+        let events = [order("a"), order("b", data: ["bad": true]), order("c")]
+        broker.publish(events.map { OutgoingRecord(key: nil, event: $0) }, to: "orders")
+
+        // Worker I/O happens in real time, retries in virtual time: advance while polling, for at most 10 s.
+        let limit = Date().addingTimeInterval(10)
+        while runner.stats.processed + runner.stats.deadLettered < 3, Date() < limit {
+            scheduler.advance(by: .milliseconds(100))
+            usleep(5000)
+        }
+        let stats = runner.stats
+        #expect(stats.processed == 2)
+        #expect(stats.deadLettered == 1)
+        let dead = try await broker.records(of: "audit")
+        #expect(dead.map(\.event.id) == ["b"])
+        #expect(
+            dead.first?.event.extensions["flowerror"] == "worker wrote invalid JSON: Traceback (most recent call last):"
+        )
+        #expect(dead.first?.event.extensions["flowattempts"] == 2)
+        await handler.close()
+    }
+}
