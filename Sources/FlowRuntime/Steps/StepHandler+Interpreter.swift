@@ -8,6 +8,8 @@ extension StepHandler {
         case delay(Duration)
         /// Continue once this command has run for the current event; `label` names the step.
         case exec(ExecCommand, label: String)
+        /// Continue once this request has been answered (or has failed), waiting at most `timeout`.
+        case http(HTTPStepRequest, timeout: Duration, label: String)
     }
 
     /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
@@ -45,6 +47,8 @@ extension StepHandler {
                     if try holds(when, &run) { return .finished(.dropped) }
                 case .exec(let command):
                     return .exec(command, label: program.labels[index])
+                case .http(let step):
+                    return .http(try request(step, &run), timeout: httpTimeout(step), label: program.labels[index])
                 case .unsupportedStep:
                     return .finished(
                         .failure(

@@ -30,16 +30,22 @@ public final class StepHandler: EventHandler {
     let source: String
     /// Where invocations continue after a `delay` or an `exec`, and where exec I/O is handled.
     let queue: DispatchQueue
+    /// The connection pool of `http` steps (shared by every handler of a run).
+    let httpClient: HTTPStepClient
+    /// The consumer's timeout whatever the steps are: the default wait of an `http` step without its own.
+    let consumerTimeout: Duration?
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
-    /// stderr of `exec` steps, with `flow.consumer` added.
+    /// stderr of `exec` steps, with `flow.consumer` added. `httpClient` serves the `http` steps
+    /// (`HTTPStepClient.shared` when nil).
     public init(
         consumer: Pipeline.Consumer,
         topicKeys: TopicKeys,
         scheduler: any FlowScheduler,
         logger: Logger,
-        seed: UInt64
+        seed: UInt64,
+        httpClient: HTTPStepClient? = nil
     ) {
         name = consumer.name
         program = StepProgram(consumer)
@@ -52,6 +58,8 @@ public final class StepHandler: EventHandler {
         timeout = program.isAsynchronous ? consumer.timeout : nil
         source = "flow/\(consumer.name)"
         queue = DispatchQueue(label: "flow.steps.\(consumer.name)")
+        self.httpClient = httpClient ?? .shared
+        consumerTimeout = consumer.timeout
     }
 
     public func handle(_ delivery: HandlerInput, completion: @escaping @Sendable (HandlerResult) -> Void) {
@@ -80,6 +88,8 @@ public final class StepHandler: EventHandler {
                 guard let run = resumable(run, completion) else { return }
                 launch(command, label: label, run, completion)
             }
+        case .http(let request, let timeout, let label):
+            send(request, timeout: timeout, label: label, run, completion)
         }
     }
 

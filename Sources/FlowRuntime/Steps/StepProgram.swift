@@ -22,7 +22,9 @@ struct StepProgram: Sendable {
         case fail(Step.Fail)
         case drop(FlowCore.Expression?)
         case exec(ExecCommand)
-        /// A step kind this runner cannot run yet (`http`, `swift`: issue 4); fails permanently.
+        /// POSTs the current event (docs/http.md).
+        case http(Step.HTTP)
+        /// A step kind this runner cannot run yet (`swift`: issue 4); fails permanently.
         case unsupportedStep
     }
 
@@ -30,11 +32,12 @@ struct StepProgram: Sendable {
     /// Where each instruction came from, for failure messages: `filter`, `step 2 (set)`, `step 3.1.2 (emit)`.
     private(set) var labels: [String] = []
 
-    /// True when some instruction may suspend (`delay`, `exec`); otherwise every invocation completes inline.
+    /// True when some instruction may suspend (`delay`, `exec`, `http`); otherwise every invocation completes
+    /// inline.
     var isAsynchronous: Bool {
         instructions.contains { instruction in
             switch instruction {
-            case .delay, .exec: true
+            case .delay, .exec, .http: true
             default: false
             }
         }
@@ -66,7 +69,8 @@ struct StepProgram: Sendable {
             case .fail(let fail): append(.fail(fail), label: label)
             case .drop(let when): append(.drop(when), label: label)
             case .exec(let exec): append(.exec(ExecCommand(exec)), label: label)
-            case .http, .swift: append(.unsupportedStep, label: label)
+            case .http(let http): append(.http(http), label: label)
+            case .swift: append(.unsupportedStep, label: label)
             }
         }
     }

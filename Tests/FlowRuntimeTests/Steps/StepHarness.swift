@@ -124,7 +124,7 @@ extension HandlerResult {
 
     /// The message and permanence of a failure, else nil.
     var failure: (message: String, permanent: Bool)? {
-        if case .failure(let message, let permanent) = self { return (message, permanent) }
+        if case .failure(let message, let permanent, _) = self { return (message, permanent) }
         return nil
     }
 
