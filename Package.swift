@@ -71,7 +71,8 @@ let package = Package(
             name: "FlowRuntimeTests",
             dependencies: [
                 "FlowRuntime", "FlowYAML", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
