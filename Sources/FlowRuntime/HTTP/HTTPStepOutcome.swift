@@ -29,7 +29,14 @@ enum HTTPStepOutcome: Equatable, Sendable {
         case .failed(let problem):
             self = .failure(message: "HTTP request to \(url) failed: \(problem)", permanent: false, retryAfter: nil)
         case .response(let status, let retryAfter, let body, let truncated):
-            self = Self.response(status: status, retryAfter: retryAfter, body: body, truncated: truncated, url: url, now: now)
+            self = Self.response(
+                status: status,
+                retryAfter: retryAfter,
+                body: body,
+                truncated: truncated,
+                url: url,
+                now: now
+            )
         }
     }
 
@@ -44,7 +51,11 @@ enum HTTPStepOutcome: Equatable, Sendable {
         switch status {
         case 200...299:
             if truncated {
-                return .failure(message: "HTTP \(status) from \(url): body exceeds 1 MiB", permanent: true, retryAfter: nil)
+                return .failure(
+                    message: "HTTP \(status) from \(url): body exceeds 1 MiB",
+                    permanent: true,
+                    retryAfter: nil
+                )
             }
             return success(body)
         case 408, 429, 500...599:

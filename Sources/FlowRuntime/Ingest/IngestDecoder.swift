@@ -59,7 +59,8 @@ struct IngestDecoder: Sendable {
         let core: Set = ["ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time"]
         for (name, value) in headers where name.hasPrefix("ce-") && !core.contains(name) {
             let attribute = String(name.dropFirst(3))
-            guard !attribute.isEmpty, attribute.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) })
+            guard !attribute.isEmpty,
+                attribute.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) })
             else {
                 throw MalformedLineError(
                     "header \"\(name)\" is not a valid extension name (lower-case letters and digits only)"

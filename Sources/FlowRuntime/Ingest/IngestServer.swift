@@ -40,7 +40,11 @@ final class IngestServer: Sendable {
             logger: quiet
         )
         group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: quiet)
+            configuration: ServiceGroupConfiguration(
+                services: [application],
+                gracefulShutdownSignals: [],
+                logger: quiet
+            )
         )
     }
 

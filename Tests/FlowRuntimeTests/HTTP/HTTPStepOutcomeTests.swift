@@ -17,12 +17,18 @@ struct HTTPStepOutcomeTests {
 
     @Test(arguments: [408, 429, 500, 502, 503, 599])
     func throttlingAndServerErrorsAreRetryable(status: Int) {
-        #expect(Self.outcome(status, "busy") == .failure(message: "HTTP \(status) from http://svc/x: busy", permanent: false, retryAfter: nil))
+        #expect(
+            Self.outcome(status, "busy")
+                == .failure(message: "HTTP \(status) from http://svc/x: busy", permanent: false, retryAfter: nil)
+        )
     }
 
     @Test(arguments: [400, 401, 403, 404, 409, 422, 302])
     func otherStatusesArePermanent(status: Int) {
-        #expect(Self.outcome(status) == .failure(message: "HTTP \(status) from http://svc/x", permanent: true, retryAfter: nil))
+        #expect(
+            Self.outcome(status)
+                == .failure(message: "HTTP \(status) from http://svc/x", permanent: true, retryAfter: nil)
+        )
     }
 
     @Test func successBodiesDecideWhatHappensToTheEvent() {
@@ -43,16 +49,29 @@ struct HTTPStepOutcomeTests {
             url: "http://svc/x",
             now: Self.now
         )
-        #expect(outcome == .failure(message: "HTTP 200 from http://svc/x: body exceeds 1 MiB", permanent: true, retryAfter: nil))
+        #expect(
+            outcome
+                == .failure(message: "HTTP 200 from http://svc/x: body exceeds 1 MiB", permanent: true, retryAfter: nil)
+        )
     }
 
     @Test func noReplyIsRetryable() {
         let outcome = HTTPStepOutcome(.failed("connection refused"), url: "http://svc/x", now: Self.now)
-        #expect(outcome == .failure(message: "HTTP request to http://svc/x failed: connection refused", permanent: false, retryAfter: nil))
+        #expect(
+            outcome
+                == .failure(
+                    message: "HTTP request to http://svc/x failed: connection refused",
+                    permanent: false,
+                    retryAfter: nil
+                )
+        )
     }
 
     @Test func retryAfterIsReadFromTheReply() {
-        #expect(Self.outcome(429, retryAfter: "3") == .failure(message: "HTTP 429 from http://svc/x", permanent: false, retryAfter: .seconds(3)))
+        #expect(
+            Self.outcome(429, retryAfter: "3")
+                == .failure(message: "HTTP 429 from http://svc/x", permanent: false, retryAfter: .seconds(3))
+        )
     }
 }
 
@@ -85,7 +104,11 @@ struct HTTPStepRequestTests {
             displayURL: "http://svc/x",
             headers: [("content-type", "application/vnd.orders+json")]
         )
-        #expect(request.headers.filter { $0.name.lowercased() == "content-type" }.map(\.value) == ["application/vnd.orders+json"])
+        #expect(
+            request.headers.filter { $0.name.lowercased() == "content-type" }.map(\.value) == [
+                "application/vnd.orders+json"
+            ]
+        )
         #expect(request.headers.contains { $0 == ("ce-n", "3") })
         #expect(request.body == Array(#"{"a":1}"#.utf8))
     }

@@ -52,7 +52,11 @@ final class ScriptedServer: Sendable {
             let received = Received(path: request.uri.path, headers: headers, body: String(buffer: body))
             recorder.received.withLock { $0.append(received) }
             let reply = script(received)
-            return Response(status: reply.status, headers: reply.headers, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+            return Response(
+                status: reply.status,
+                headers: reply.headers,
+                body: .init(byteBuffer: ByteBuffer(string: reply.body))
+            )
         }
         var quiet = Logger(label: "scripted")
         quiet.logLevel = .critical
@@ -66,7 +70,11 @@ final class ScriptedServer: Sendable {
             logger: quiet
         )
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: quiet)
+            configuration: ServiceGroupConfiguration(
+                services: [application],
+                gracefulShutdownSignals: [],
+                logger: quiet
+            )
         )
         let running = Task { try await group.run() }
         var port = 0

@@ -51,7 +51,10 @@ struct StepHarness {
                 from: orders
             \(indent(consumer, by: 4))
             """
-        let result = PipelineLoader(options: LoaderOptions(environment: environment)).load(text: text, file: "steps.yml")
+        let result = PipelineLoader(options: LoaderOptions(environment: environment)).load(
+            text: text,
+            file: "steps.yml"
+        )
         let errors = result.diagnostics.filter { $0.severity == .error }.map(\.description)
         return try #require(result.pipeline, "\(errors.joined(separator: "\n"))\n\(text)")
     }
