@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput of the `http` step and of the HTTP ingest producer, through the real `flow` binary (release).
-#   bash Benchmarks/http/run.sh          # EVENTS=50000 DURATION=10s CONNECTIONS=64 to change the load
+#   bash Benchmarks/http/run.sh          # EVENTS=100000 DURATION=10s CONNECTIONS=64 to change the load
 # Targets (docs/performance.md): http step >= 10k events/s against a local keep-alive server; ingest >= 20k
 # events/s from a local load generator (wrk with a Lua POST body).
 #
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-events=${EVENTS:-50000}
+events=${EVENTS:-100000}
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-64}
 scratch=${FLOW_BENCH_SCRATCH:-.build}
