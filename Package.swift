@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +41,11 @@ let package = Package(
             dependencies: [
                 "FlowCore", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -78,7 +87,15 @@ let package = Package(
         ),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: strict),
         .testTarget(name: "FlowYAMLTests", dependencies: ["FlowYAML"], swiftSettings: strict),
-        .testTarget(name: "FlowRuntimeTests", dependencies: ["FlowRuntime", "FlowYAML"], swiftSettings: strict),
+        .testTarget(
+            name: "FlowRuntimeTests",
+            dependencies: [
+                "FlowRuntime", "FlowYAML", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),
         .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], exclude: ["Fixtures"], swiftSettings: strict),
     ],

@@ -22,6 +22,27 @@ extension Pipeline {
             /// JSON lines: each line a CloudEvent, or bare data wrapped with `type`.
             case file(path: String, type: String?)
             case stdin(type: String?)
+            /// An HTTP endpoint accepting CloudEvents (structured or binary mode) by POST on `path`, bound to
+            /// `listen` (`host:port`, validated by the loader); it never finishes on its own.
+            case http(listen: String, path: String)
+        }
+
+        /// The host and port of an `http` source's `listen` text (`127.0.0.1:8080`, `localhost:0`, `[::1]:9000`);
+        /// nil unless the host is non-empty (without spaces or `/`) and the port is a whole number in 0...65535.
+        public static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            var host = String(text[..<colon])
+            let portText = text[text.index(after: colon)...]
+            if host.hasPrefix("[") && host.hasSuffix("]") && host.count > 2 {
+                host = String(host.dropFirst().dropLast())
+            } else if host.contains(":") {
+                return nil
+            }
+            guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }),
+                !portText.isEmpty, portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber),
+                portText.count <= 5, let port = Int(portText), port <= 65535
+            else { return nil }
+            return (host, port)
         }
 
         /// `generate:` — `count` events (nil: unbounded) at `rate` (nil: as fast as the broker takes them).

@@ -13,17 +13,36 @@ extension ConsumerRunner {
         case .success(let emitted): conclude(job, .success, emitted: emitted, now: now)
         case .filtered: conclude(job, .filtered, emitted: [], now: now)
         case .dropped: conclude(job, .dropped, emitted: [], now: now)
-        case .failure(let message, let permanent):
-            conclude(job, .failure(message: message, permanent: permanent), emitted: [], now: now)
+        case .failure(let message, let permanent, let retryAfter):
+            conclude(
+                job,
+                .failure(message: message, permanent: permanent),
+                emitted: [],
+                now: now,
+                retryAfter: retryAfter
+            )
         }
     }
 
     /// Applies the delivery decision for an attempt that ended with `outcome` (the attempt no longer counts
-    /// as running).
-    func conclude(_ job: Job, _ outcome: DeliveryOutcome, emitted: [EmittedEvent], now: Duration) {
+    /// as running); `retryAfter` is the handler's least wait before a retry.
+    func conclude(
+        _ job: Job,
+        _ outcome: DeliveryOutcome,
+        emitted: [EmittedEvent],
+        now: Duration,
+        retryAfter: Duration? = nil
+    ) {
         updateBreaker(after: outcome, probe: job.isProbe, now: now)
         job.isProbe = false
-        let decision = decider.decide(outcome, attempt: job.attempt, breaker: breaker?.state, now: now, random: &random)
+        let decision = decider.decide(
+            outcome,
+            attempt: job.attempt,
+            breaker: breaker?.state,
+            now: now,
+            random: &random,
+            retryAfter: retryAfter
+        )
         if let message = outcome.errorMessage {
             job.firstFailure = job.firstFailure ?? scheduler.wallClock
             job.lastFailure = scheduler.wallClock

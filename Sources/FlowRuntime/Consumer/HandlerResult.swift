@@ -7,6 +7,8 @@ public enum HandlerResult: Sendable {
     case filtered
     /// A step dropped the event on purpose: committed and counted as dropped.
     case dropped
-    /// The attempt failed; a `permanent` failure goes to the dead-letter topic at once.
-    case failure(message: String, permanent: Bool = false)
+    /// The attempt failed; a `permanent` failure goes to the dead-letter topic at once. `retryAfter` is the
+    /// least wait before a retry that the handler asks for (an HTTP `Retry-After`): the retry waits
+    /// `max(backoff, retryAfter)`, capped at the policy's `max`.
+    case failure(message: String, permanent: Bool = false, retryAfter: Duration? = nil)
 }

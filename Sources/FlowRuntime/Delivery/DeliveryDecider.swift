@@ -5,7 +5,8 @@ import FlowCore
 /// Invariants:
 /// - success, filtered and dropped always ack;
 /// - a permanent failure never retries: it dead-letters at once (or is exhausted without a dead-letter topic);
-/// - a retryable failure or timeout of attempt `n < maxAttempts` retries after `Backoff.delay`; if the breaker
+/// - a retryable failure or timeout of attempt `n < maxAttempts` retries after `Backoff.delay`, or after the
+///   handler's `retryAfter` when that is longer, but never later than the policy's `max`; if the breaker
 ///   is open past that moment the decision is `.pause(until:)` instead, so waiting for the breaker never
 ///   consumes an attempt;
 /// - a failure of the last allowed attempt dead-letters (or is exhausted).
@@ -24,13 +25,14 @@ public struct DeliveryDecider: Sendable, Hashable {
     }
 
     /// The decision after `attempt` (1-based) ended with `outcome`, with the breaker in state `breaker`
-    /// (nil without a breaker) at scheduler time `now`.
+    /// (nil without a breaker) at scheduler time `now`; `retryAfter` is the least wait the handler asked for.
     public func decide(
         _ outcome: DeliveryOutcome,
         attempt: Int,
         breaker: CircuitBreaker.State?,
         now: Duration,
-        random: inout SeededRandom
+        random: inout SeededRandom,
+        retryAfter: Duration? = nil
     ) -> DeliveryDecision {
         switch outcome {
         case .success, .filtered, .dropped:
@@ -39,7 +41,8 @@ public struct DeliveryDecider: Sendable, Hashable {
             return giveUp(.permanentFailure)
         case .failure(_, permanent: false), .timedOut:
             guard attempt < retry.maxAttempts else { return giveUp(.attemptsExhausted) }
-            let delay = Backoff.delay(for: retry, afterFailedAttempt: attempt, random: &random)
+            var delay = Backoff.delay(for: retry, afterFailedAttempt: attempt, random: &random)
+            if let retryAfter, retryAfter > delay { delay = min(retryAfter, retry.max) }
             if case .open(let until) = breaker, until > now + delay {
                 return .pause(until: until)
             }

@@ -20,6 +20,8 @@ public final class PipelineRun: @unchecked Sendable {
     let queue = DispatchQueue(label: "flow.run")
     let topicKeys: TopicKeys
     let logger: Logger
+    /// The connection pool every `http` step of the run shares; shut down after the consumers drained.
+    let httpClient = HTTPStepClient()
 
     private(set) var consumers: [(spec: Pipeline.Consumer, runner: ConsumerRunner, handler: StepHandler)] = []
     private(set) var producers: [(spec: Pipeline.Producer, runner: ProducerRunner)] = []
@@ -56,7 +58,8 @@ public final class PipelineRun: @unchecked Sendable {
                 scheduler: options.scheduler,
                 logger: logger,
                 seed: seed,
-                swiftHandlers: options.swiftHandlers
+                swiftHandlers: options.swiftHandlers,
+                httpClient: httpClient
             )
             let runner = ConsumerRunner(
                 configuration: ConsumerConfiguration(consumer),
@@ -95,7 +98,8 @@ public final class PipelineRun: @unchecked Sendable {
         }
     }
 
-    /// Stops the producers, then drains every consumer within the grace period. Safe to call once.
+    /// Stops the producers, then drains every consumer within the grace period, then closes the `http` steps'
+    /// connections. Safe to call once.
     public func shutdown() async {
         for (_, runner) in producers { runner.stop() }
         let grace = options.grace
@@ -107,6 +111,7 @@ public final class PipelineRun: @unchecked Sendable {
             if case .graceElapsed(let count) = outcome { unfinished += count }
             await handler.close()
         }
+        await httpClient.shutdown()
         let now = options.scheduler.now
         let total = unfinished
         await onQueue {

@@ -4,8 +4,9 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Runs one pipeline producer: generates events or reads JSON lines, keys them by `TopicKeys` and publishes
-/// them to the producer's topic; malformed input goes to its dead-letter topic or is logged and counted.
+/// Runs one pipeline producer: generates events, reads JSON lines or serves HTTP (docs/http.md), keys them by
+/// `TopicKeys` and publishes them to the producer's topic; malformed input goes to its dead-letter topic or
+/// is logged and counted (an `http` producer answers 400 instead).
 ///
 /// Invariants (see docs/producers.md):
 /// - every piece of mutable state except the counters is owned by the serial `queue` (checked with
@@ -53,6 +54,11 @@ public final class ProducerRunner: @unchecked Sendable {
 
     var lines: LineSource?
     var isReading = false
+
+    /// The server of an `http` producer while it runs.
+    var ingest: IngestServer?
+    /// The port that server bound.
+    let port = ListeningPort()
 
     /// A runner that does nothing until `start(completion:)`. `seed` is the run seed: the producer's own
     /// stream is `Seeds.derive(seed, producer.name)`. `input` replaces standard input for a `stdin:`
@@ -125,6 +131,8 @@ public final class ProducerRunner: @unchecked Sendable {
             startReading(.file(path), type: type)
         case .stdin(let type):
             startReading(.handle(input ?? FileHandle.standardInput), type: type)
+        case .http(let listen, let path):
+            startServing(listen: listen, path: path)
         }
     }
 
@@ -142,6 +150,7 @@ public final class ProducerRunner: @unchecked Sendable {
         }
         wakeUp?.cancel()
         wakeUp = nil
+        stopServing()
         if case .failed(let message) = outcome {
             logger.error("producer failed", metadata: ["flow.error": "\(message)"])
         }
@@ -226,6 +235,7 @@ public final class ProducerRunner: @unchecked Sendable {
         switch producer.source {
         case .generate: generate()
         case .file, .stdin: requestRead()
+        case .http: break
         }
         finishIfDone()
     }

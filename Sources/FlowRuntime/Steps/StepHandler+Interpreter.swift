@@ -10,6 +10,8 @@ extension StepHandler {
         case exec(ExecCommand, label: String)
         /// Continue once the Swift handler `name` has returned.
         case swift(String, label: String)
+        /// Continue once this request has been answered (or has failed), waiting at most `timeout`.
+        case http(HTTPStepRequest, timeout: Duration, label: String)
     }
 
     /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
@@ -49,13 +51,8 @@ extension StepHandler {
                     return .exec(command, label: program.labels[index])
                 case .swift(let name):
                     return .swift(name, label: program.labels[index])
-                case .unsupportedStep:
-                    return .finished(
-                        .failure(
-                            message: "\(program.labels[index]) is not supported by this runner yet",
-                            permanent: true
-                        )
-                    )
+                case .http(let step):
+                    return .http(try request(step, &run), timeout: httpTimeout(step), label: program.labels[index])
                 }
             } catch {
                 return .finished(

@@ -34,17 +34,23 @@ public final class StepHandler: EventHandler {
     let swiftHandlers: SwiftHandlerRegistry
     /// The worker pool of each `exec` step with `worker: true`, by the step's label (docs/workers.md).
     let workerPools: [String: ExecWorkerPool]
+    /// The connection pool of `http` steps (shared by every handler of a run).
+    let httpClient: HTTPStepClient
+    /// The consumer's timeout whatever the steps are: the default wait of an `http` step without its own.
+    let consumerTimeout: Duration?
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
-    /// stderr of `exec` steps, with `flow.consumer` added.
+    /// stderr of `exec` steps, with `flow.consumer` added. `httpClient` serves the `http` steps
+    /// (`HTTPStepClient.shared` when nil).
     public init(
         consumer: Pipeline.Consumer,
         topicKeys: TopicKeys,
         scheduler: any FlowScheduler,
         logger: Logger,
         seed: UInt64,
-        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry()
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
+        httpClient: HTTPStepClient? = nil
     ) {
         name = consumer.name
         self.swiftHandlers = swiftHandlers
@@ -58,6 +64,8 @@ public final class StepHandler: EventHandler {
         timeout = program.isAsynchronous ? consumer.timeout : nil
         source = "flow/\(consumer.name)"
         queue = DispatchQueue(label: "flow.steps.\(consumer.name)")
+        self.httpClient = httpClient ?? .shared
+        consumerTimeout = consumer.timeout
         workerPools = Self.workerPools(
             program,
             size: consumer.concurrency,
@@ -103,6 +111,8 @@ public final class StepHandler: EventHandler {
             }
         case .swift(let handler, let label):
             call(handler, label: label, run, completion)
+        case .http(let request, let timeout, let label):
+            send(request, timeout: timeout, label: label, run, completion)
         }
     }
 

@@ -24,20 +24,20 @@ struct StepProgram: Sendable {
         case exec(ExecCommand)
         /// Calls the Swift handler registered under this name.
         case swift(String)
-        /// A step kind this runner cannot run yet (`http`: issue 4); fails permanently.
-        case unsupportedStep
+        /// POSTs the current event (docs/http.md).
+        case http(Step.HTTP)
     }
 
     private(set) var instructions: [Instruction] = []
     /// Where each instruction came from, for failure messages: `filter`, `step 2 (set)`, `step 3.1.2 (emit)`.
     private(set) var labels: [String] = []
 
-    /// True when some instruction may suspend (`delay`, `exec`, `swift`); otherwise every invocation completes
-    /// inline.
+    /// True when some instruction may suspend (`delay`, `exec`, `swift`, `http`); otherwise every invocation
+    /// completes inline.
     var isAsynchronous: Bool {
         instructions.contains { instruction in
             switch instruction {
-            case .delay, .exec, .swift: true
+            case .delay, .exec, .swift, .http: true
             default: false
             }
         }
@@ -70,7 +70,7 @@ struct StepProgram: Sendable {
             case .drop(let when): append(.drop(when), label: label)
             case .exec(let exec): append(.exec(ExecCommand(exec)), label: label)
             case .swift(let name): append(.swift(name), label: label)
-            case .http: append(.unsupportedStep, label: label)
+            case .http(let http): append(.http(http), label: label)
             }
         }
     }

@@ -18,11 +18,51 @@ extension PipelineDecoder {
             }
         } else if let stdin = node.value(forKey: "stdin") {
             source = .stdin(type: stdin.value(forKey: "type").flatMap { try? reader.text($0).get() })
+        } else if let http = node.value(forKey: "http") {
+            guard let decoded = decodeHTTPSource(http, owner: name) else { return nil }
+            source = decoded
         } else {
             return nil
         }
         guard let to else { return nil }
         return Pipeline.Producer(name: name, to: to, source: source, deadLetter: deadLetter, location: location)
+    }
+
+    /// `http: { listen, path }`: `listen` must be `host:port` and `path` must start with `/`.
+    private mutating func decodeHTTPSource(_ node: Node, owner: String) -> Pipeline.Producer.Source? {
+        guard let listenNode = node.value(forKey: "listen"), let listen = try? reader.text(listenNode).get() else {
+            return nil
+        }
+        var valid = true
+        if Pipeline.Producer.listenAddress(listen) == nil {
+            diagnostics.append(
+                .error(
+                    .invalidValue,
+                    "producer \"\(owner)\" listens on \"\(listen)\", which is not host:port",
+                    at: listenNode.location,
+                    length: listen.count,
+                    hint: "write an address and a port from 0 to 65535, such as 127.0.0.1:8080"
+                )
+            )
+            valid = false
+        }
+        var path = "/events"
+        if let pathNode = node.value(forKey: "path"), let text = try? reader.text(pathNode).get() {
+            path = text
+            if !text.hasPrefix("/") || text.contains(where: { $0 == " " || $0 == "?" || $0 == "#" }) {
+                diagnostics.append(
+                    .error(
+                        .invalidValue,
+                        "producer \"\(owner)\" has http path \"\(text)\", which is not an absolute path",
+                        at: pathNode.location,
+                        length: text.count,
+                        hint: "start the path with / and leave out spaces, ? and #, such as /events"
+                    )
+                )
+                valid = false
+            }
+        }
+        return valid ? .http(listen: listen, path: path) : nil
     }
 
     private mutating func decodeGenerate(_ node: Node) -> Pipeline.Producer.Generate? {

@@ -23,7 +23,8 @@ public enum LanguageReference {
 
     static let sections: [ObjectSchema] = [
         PipelineSchema.root, PipelineSchema.topic, PipelineSchema.producer, PipelineSchema.generate,
-        PipelineSchema.eventTemplate, PipelineSchema.fileSource, PipelineSchema.stdinSource, PipelineSchema.consumer,
+        PipelineSchema.eventTemplate, PipelineSchema.fileSource, PipelineSchema.stdinSource,
+        PipelineSchema.httpSource, PipelineSchema.consumer,
         PipelineSchema.defaults, PipelineSchema.retry, PipelineSchema.circuitBreaker, PipelineSchema.stepKinds,
         PipelineSchema.logStep, PipelineSchema.emitStep, PipelineSchema.routeCase, PipelineSchema.failStep,
         PipelineSchema.dropStep, PipelineSchema.execStep, PipelineSchema.httpStep,

@@ -54,7 +54,7 @@ public enum PipelineSchema {
 
     public static let producer = ObjectSchema(
         "producer",
-        "A source of events for one topic; exactly one of generate, file or stdin.",
+        "A source of events for one topic; exactly one of generate, file, stdin or http.",
         properties: [
             .init("to", .string(.topic), required: true, "The topic the producer writes."),
             .init("generate", .object(generate), "Generate templated events."),
@@ -64,10 +64,11 @@ public enum PipelineSchema {
                 "Read JSON lines: CloudEvents, or bare data wrapped in an event of `type`."
             ),
             .init("stdin", .oneOf([.null, .object(stdinSource)]), "Read JSON lines from standard input."),
+            .init("http", .object(httpSource), "Accept CloudEvents posted over HTTP."),
             .init("dead_letter", .string(.topic), "Where malformed input lines go."),
             .init("description", .string(.text), "Free text."),
         ],
-        exclusive: ["generate", "file", "stdin"],
+        exclusive: ["generate", "file", "stdin", "http"],
         oneRequired: true
     )
 
@@ -111,6 +112,20 @@ public enum PipelineSchema {
         "JSON lines from standard input.",
         properties: [
             .init("type", .string(.text), "The type of events whose lines hold bare data.")
+        ]
+    )
+
+    public static let httpSource = ObjectSchema(
+        "http ingest",
+        "An HTTP endpoint: POST a CloudEvent (structured or binary mode) to `path`; `GET /healthz` answers ok.",
+        properties: [
+            .init(
+                "listen",
+                .string(.text),
+                required: true,
+                "The address to bind, host:port such as 127.0.0.1:8080 (port 0 picks a free one)."
+            ),
+            .init("path", .string(.text), default: "/events", "The path events are posted to; starts with /."),
         ]
     )
 }

@@ -210,13 +210,6 @@ struct StepHandlerTests {
         #expect(h.logs.entries("too late").isEmpty)
     }
 
-    @Test func anHTTPStepFailsPermanentlyUntilItIsSupported() throws {
-        let h = try StepHarness("steps:\n  - log: \"x\"\n  - http: http://127.0.0.1:9/hook")
-        let failure = try #require(try h.run(order()).failure)
-        #expect(failure.message == "step 2 (http) is not supported by this runner yet")
-        #expect(failure.permanent)
-    }
-
     @Test func randomDrawsRepeatPerRecordAndAttemptUnderASeed() throws {
         let consumer = "steps:\n  - emit: { to: audit, data: { r: \"${random_int(0, 1000000)}\" } }"
         let first = try StepHarness(consumer, seed: 1)

@@ -22,8 +22,13 @@ struct StepHarness {
     let handler: StepHandler
 
     /// `consumer` is the YAML body of consumer `c` without `from`, e.g. `"steps:\n  - drop"`.
-    init(_ consumer: String, topics: String = StepHarness.topics, seed: UInt64 = 7) throws {
-        pipeline = try Self.load(consumer: consumer, topics: topics)
+    init(
+        _ consumer: String,
+        topics: String = StepHarness.topics,
+        seed: UInt64 = 7,
+        environment: [String: String] = [:]
+    ) throws {
+        pipeline = try Self.load(consumer: consumer, topics: topics, environment: environment)
         let consumer = try #require(pipeline.consumers.first)
         handler = StepHandler(
             consumer: consumer,
@@ -35,7 +40,7 @@ struct StepHarness {
     }
 
     /// The pipeline with `topics` and consumer `c`; fails the test with the loader's diagnostics.
-    static func load(consumer: String, topics: String) throws -> Pipeline {
+    static func load(consumer: String, topics: String, environment: [String: String] = [:]) throws -> Pipeline {
         let text = """
             version: 1
             name: steps
@@ -46,7 +51,10 @@ struct StepHarness {
                 from: orders
             \(indent(consumer, by: 4))
             """
-        let result = PipelineLoader().load(text: text, file: "steps.yml")
+        let result = PipelineLoader(options: LoaderOptions(environment: environment)).load(
+            text: text,
+            file: "steps.yml"
+        )
         let errors = result.diagnostics.filter { $0.severity == .error }.map(\.description)
         return try #require(result.pipeline, "\(errors.joined(separator: "\n"))\n\(text)")
     }
@@ -124,7 +132,7 @@ extension HandlerResult {
 
     /// The message and permanence of a failure, else nil.
     var failure: (message: String, permanent: Bool)? {
-        if case .failure(let message, let permanent) = self { return (message, permanent) }
+        if case .failure(let message, let permanent, _) = self { return (message, permanent) }
         return nil
     }
 

@@ -1,0 +1,122 @@
+import FlowCore
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP server of an `http` producer (Hummingbird 2): `POST <path>` takes one CloudEvent,
+/// `GET /healthz` answers `ok`.
+///
+/// Answers: 202 once the event is stored; 400 `{"error": "..."}` for a malformed event; 413 for a body over
+/// 1 MiB; 503 `{"error": "..."}` with `Retry-After: 1` while the topic is full; 404 elsewhere and 405 for
+/// another method on `path`.
+///
+/// Invariants: the server binds only `host:port` as configured (port 0 picks a free one, reported by
+/// `run`); `run` returns after `stop()` once in-flight requests are answered, or throws when binding fails.
+final class IngestServer: Sendable {
+    /// The largest request body accepted.
+    static let bodyLimit = 1 << 20
+
+    private let group: ServiceGroup
+    private let application: Application<CallbackResponder<BasicRequestContext>>
+
+    /// A server for `path` on `host:port` whose events go to `publisher`; `onRunning` receives the bound
+    /// port once the server accepts connections.
+    init(
+        host: String,
+        port: Int,
+        path: String,
+        publisher: IngestPublisher,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) -> Void
+    ) {
+        let endpoint = IngestEndpoint(path: path, publisher: publisher, logger: logger)
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        application = Application(
+            responder: CallbackResponder { request, _ in try await endpoint.respond(to: request) },
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
+            logger: quiet
+        )
+        group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application],
+                gracefulShutdownSignals: [],
+                logger: quiet
+            )
+        )
+    }
+
+    /// Serves until `stop()`; throws when the address cannot be bound.
+    func run() async throws {
+        try await group.run()
+    }
+
+    /// Stops accepting connections and lets in-flight requests finish; `run` then returns.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+    }
+}
+
+/// What the ingest server answers to one request.
+struct IngestEndpoint: Sendable {
+    let path: String
+    let publisher: IngestPublisher
+    let logger: Logger
+
+    func respond(to request: Request) async throws -> Response {
+        let requestPath = request.uri.path
+        if requestPath == "/healthz" && request.method == .get {
+            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
+        }
+        guard requestPath == path else {
+            return Self.error(.notFound, "no endpoint at \(requestPath); post events to \(path)")
+        }
+        guard request.method == .post else {
+            var response = Self.error(.methodNotAllowed, "use POST to send events to \(path)")
+            response.headers[.allow] = "POST"
+            return response
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: IngestServer.bodyLimit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Self.error(.contentTooLarge, "the body exceeds 1 MiB")
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            if name == "content-type" || name.hasPrefix("ce-") { headers[name] = field.value }
+        }
+        let event: CloudEvent
+        do throws(MalformedLineError) {
+            event = try IngestDecoder.decode(headers: headers, body: Array(body.readableBytesView))
+        } catch {
+            logger.warning("rejected malformed event", metadata: ["flow.error": "\(error.message)"])
+            return Self.error(.badRequest, error.message)
+        }
+        switch await publisher.publish(event) {
+        case .stored:
+            return Response(status: .accepted)
+        case .full:
+            var response = Self.error(.serviceUnavailable, "topic \"\(publisher.topic)\" is full; retry later")
+            response.headers[.retryAfter] = "1"
+            return response
+        case .rejected(let message):
+            logger.warning("rejected event", metadata: ["flow.error": "\(message)", "flow.event_id": "\(event.id)"])
+            return Self.error(.badRequest, message)
+        }
+    }
+
+    /// A JSON error answer: `{"error": message}`.
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let body = Value.object(["error": .string(message)]).jsonString
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+}

@@ -1,0 +1,67 @@
+import Dispatch
+import FlowCore
+import Logging
+
+extension ProducerRunner {
+    /// The port an `http` producer listens on, once it listens; nil when it could not bind (or for another
+    /// source). Returns as soon as that is known.
+    public func listeningPort() async -> Int? {
+        guard case .http = producer.source else { return nil }
+        return await port.value()
+    }
+
+    /// Starts the ingest server; the producer stays running (in flight) until the server has stopped.
+    func startServing(listen: String, path: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let address = Pipeline.Producer.listenAddress(listen) else {
+            port.settle(nil)
+            end(.failed("producer \"\(producer.name)\" cannot listen on \"\(listen)\": not host:port"))
+            return
+        }
+        let publisher = IngestPublisher(
+            broker: broker,
+            topic: producer.to,
+            keys: target.keys,
+            scheduler: scheduler,
+            queue: DispatchQueue(label: "flow.producer.\(producer.name).ingest"),
+            onStored: { [self] in counters.withLock { $0.published += 1 } }
+        )
+        let port = port
+        let logger = logger
+        let server = IngestServer(
+            host: address.host,
+            port: address.port,
+            path: path,
+            publisher: publisher,
+            logger: logger
+        ) { bound in
+            logger.info("http ingest listening", metadata: ["flow.listen": "\(address.host):\(bound)\(path)"])
+            port.settle(bound)
+        }
+        ingest = server
+        inFlight += 1
+        Task { [self] in
+            let failure: String?
+            do {
+                try await server.run()
+                failure = nil
+            } catch {
+                failure = "producer \"\(producer.name)\" cannot listen on \(listen): \(error)"
+            }
+            port.settle(nil)
+            scheduler.execute(on: queue) { [self] in
+                inFlight -= 1
+                if let failure { end(.failed(failure)) }
+                finishIfDone()
+            }
+        }
+    }
+
+    /// Stops the ingest server, if one runs; its task then ends the producer's last in-flight work.
+    func stopServing() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let server = ingest else { return }
+        ingest = nil
+        Task { await server.stop() }
+    }
+}

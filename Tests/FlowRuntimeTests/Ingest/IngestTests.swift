@@ -1,0 +1,181 @@
+import AsyncHTTPClient
+import FlowCore
+import Foundation
+import NIOCore
+import Testing
+
+@testable import FlowRuntime
+
+/// The `http` producer through real HTTP on 127.0.0.1 (a free port each time).
+struct IngestTests {
+    /// A running `http` producer writing to `orders` (capacity `capacity`, one group that never reads, so a
+    /// full topic stays full), with a client.
+    final class Rig: Sendable {
+        let broker: MemoryBroker
+        let runner: ProducerRunner
+        let port: Int
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+
+        init(capacity: Int = 1024) async throws {
+            let scheduler = DispatchScheduler()
+            broker = MemoryBroker(scheduler: scheduler)
+            try await broker.declare(TopicSpec(name: "orders", partitions: 1, capacity: capacity))
+            try await broker.declareGroup("stalled", on: "orders")
+            let producer = Pipeline.Producer(
+                name: "web",
+                to: "orders",
+                source: .http(listen: "127.0.0.1:0", path: "/events"),
+                location: location
+            )
+            runner = ProducerRunner(
+                producer: producer,
+                topicKeys: TopicKeys([]),
+                broker: broker,
+                scheduler: scheduler,
+                logger: LogCapture().logger(),
+                seed: 1
+            )
+            runner.start { _ in }
+            port = try #require(await runner.listeningPort())
+        }
+
+        /// POSTs `body` with `headers`; returns the status, the body and the Retry-After header.
+        func post(
+            _ body: String,
+            path: String = "/events",
+            headers: [(String, String)] = [("content-type", "application/cloudevents+json")]
+        ) async throws -> (status: Int, body: String, retryAfter: String?) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+            request.method = .POST
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(string: body))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            return (Int(response.status.code), text, response.headers.first(name: "retry-after"))
+        }
+
+        func events() async throws -> [CloudEvent] {
+            try await broker.records(of: "orders").map(\.event)
+        }
+
+        func close() async throws {
+            runner.stop()
+            try await client.shutdown()
+        }
+    }
+
+    static let structured =
+        #"{"specversion": "1.0", "id": "o1", "source": "shop", "type": "OrderCreated", "data": {"n": 1}}"#
+
+    @Test func aStructuredEventIsStoredAndAccepted() async throws {
+        let rig = try await Rig()
+        let reply = try await rig.post(Self.structured)
+        #expect(reply.status == 202)
+        let events = try await rig.events()
+        #expect(events.map(\.id) == ["o1"])
+        #expect(events.first?.data == ["n": 1])
+        #expect(rig.runner.stats.published == 1)
+        try await rig.close()
+    }
+
+    @Test func aBinaryEventIsStoredAndAccepted() async throws {
+        let rig = try await Rig()
+        let headers = [
+            ("content-type", "application/json"), ("ce-specversion", "1.0"), ("ce-id", "b1"), ("ce-source", "shop"),
+            ("ce-type", "OrderPaid"), ("ce-subject", "orders/b1"), ("ce-region", "eu"),
+        ]
+        let reply = try await rig.post(#"{"amount": 12}"#, headers: headers)
+        #expect(reply.status == 202)
+        let event = try #require(try await rig.events().first)
+        #expect(event.id == "b1")
+        #expect(event.type == "OrderPaid")
+        #expect(event.subject == "orders/b1")
+        #expect(event.extensions == ["region": "eu"])
+        #expect(event.data == ["amount": 12])
+        try await rig.close()
+    }
+
+    @Test(arguments: [
+        (#"{"specversion": "1.0", "source": "shop", "type": "T"}"#, "cloudevent is missing required attribute \"id\""),
+        (#"{"specversion": "1.0", "id": "x"#, "invalid JSON in a structured CloudEvent"),
+        (#"{"id": "x", "source": "s", "type": "T"}"#, "cloudevent is missing required attribute \"specversion\""),
+    ])
+    func aMalformedEventIsRefusedWithAClearMessage(body: String, message: String) async throws {
+        let rig = try await Rig()
+        let reply = try await rig.post(body)
+        #expect(reply.status == 400)
+        let error = try Value(json: Array(reply.body.utf8))["error"]?.stringValue
+        #expect(error?.hasPrefix(message) == true, "\(reply.body)")
+        #expect(try await rig.events().isEmpty)
+        try await rig.close()
+    }
+
+    @Test func aFullTopicAnswers503WithRetryAfter() async throws {
+        let rig = try await Rig(capacity: 1)
+        #expect(try await rig.post(Self.structured).status == 202)
+        let reply = try await rig.post(Self.structured.replacingOccurrences(of: "o1", with: "o2"))
+        #expect(reply.status == 503)
+        #expect(reply.retryAfter == "1")
+        #expect(reply.body.contains("topic \\\"orders\\\" is full"))
+        try await rig.close()
+    }
+
+    @Test func healthzAnswersOkAndOtherPathsAreNotFound() async throws {
+        let rig = try await Rig()
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(rig.port)/healthz")
+        request.method = .GET
+        let response = try await rig.client.execute(request, timeout: .seconds(10))
+        #expect(response.status.code == 200)
+        #expect(String(buffer: try await response.body.collect(upTo: 100)) == "ok")
+        #expect(try await rig.post(Self.structured, path: "/other").status == 404)
+        try await rig.close()
+    }
+
+    @Test func stoppingTheProducerClosesTheServer() async throws {
+        let rig = try await Rig()
+        let stopped = await withCheckedContinuation { continuation in
+            let runner = ProducerRunner(
+                producer: Pipeline.Producer(
+                    name: "web2",
+                    to: "orders",
+                    source: .http(listen: "127.0.0.1:0", path: "/events"),
+                    location: location
+                ),
+                topicKeys: TopicKeys([]),
+                broker: rig.broker,
+                scheduler: DispatchScheduler(),
+                logger: LogCapture().logger(),
+                seed: 1
+            )
+            runner.start { continuation.resume(returning: $0) }
+            Task {
+                _ = await runner.listeningPort()
+                runner.stop()
+            }
+        }
+        #expect(stopped == .stopped)
+        try await rig.close()
+    }
+}
+
+struct IngestDecoderTests {
+    @Test func binaryModeWithTextDataKeepsItsContentType() throws {
+        let headers = [
+            "content-type": "text/plain", "ce-specversion": "1.0", "ce-id": "t1", "ce-source": "s", "ce-type": "T",
+        ]
+        let event = try IngestDecoder.decode(headers: headers, body: Array("hello".utf8))
+        #expect(event.data == "hello")
+        #expect(event.datacontenttype == "text/plain")
+    }
+
+    @Test func binaryModeNeedsItsRequiredHeaders() {
+        #expect(throws: MalformedLineError("cloudevent is missing required header \"ce-type\"")) {
+            try IngestDecoder.decode(headers: ["ce-specversion": "1.0", "ce-id": "x", "ce-source": "s"], body: [])
+        }
+    }
+
+    @Test func aBadExtensionHeaderNameIsRefused() {
+        let headers = ["ce-specversion": "1.0", "ce-id": "x", "ce-source": "s", "ce-type": "T", "ce-my_ext": "1"]
+        #expect(throws: MalformedLineError.self) { try IngestDecoder.decode(headers: headers, body: []) }
+    }
+}
