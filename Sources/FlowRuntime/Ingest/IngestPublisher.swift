@@ -31,6 +31,9 @@ final class IngestPublisher: Sendable {
     /// Called for every stored event, on `queue`.
     let onStored: @Sendable () -> Void
     private let pending = Mutex(0)
+    /// Requests waiting for the next flush: concurrent requests share one broker publish (one hop each way
+    /// for the whole batch instead of per request).
+    private let batch = Mutex<[(record: OutgoingRecord, answer: Answer, timer: ScheduledWork)]>([])
 
     init(
         broker: any Broker,
@@ -72,15 +75,31 @@ final class IngestPublisher: Sendable {
         return await withCheckedContinuation { continuation in
             let answer = Answer(continuation)
             let timer = scheduler.schedule(after: wait, on: queue) { answer(.full) }
-            broker.publish([OutgoingRecord(key: key, event: event)], to: topic, queue: queue) { [self] result in
-                pending.withLock { $0 -= 1 }
-                timer.cancel()
+            let first = batch.withLock { waiting in
+                waiting.append((OutgoingRecord(key: key, event: event), answer, timer))
+                return waiting.count == 1
+            }
+            if first { scheduler.execute(on: queue) { self.flush() } }
+        }
+    }
+
+    /// Publishes every waiting request as one batch and answers each when the batch is stored.
+    private func flush() {
+        let waiting = batch.withLock { waiting in
+            defer { waiting = [] }
+            return waiting
+        }
+        guard !waiting.isEmpty else { return }
+        broker.publish(waiting.map(\.record), to: topic, queue: queue) { [self] result in
+            pending.withLock { $0 -= waiting.count }
+            for request in waiting {
+                request.timer.cancel()
                 switch result {
                 case .success:
                     onStored()
-                    answer(.stored)
+                    request.answer(.stored)
                 case .failure(let error):
-                    answer(.rejected("topic \"\(topic)\" refused the event: \(error)"))
+                    request.answer(.rejected("topic \"\(topic)\" refused the event: \(error)"))
                 }
             }
         }
