@@ -70,6 +70,9 @@ extension StepHandler {
             return .failure(message: message, permanent: permanent, retryAfter: retryAfter)
         }
         guard var run = resumable(run, completion) else { return nil }
+        if case .emit(let emissions) = outcome, let topic = topicKeys.firstUndeclared(emissions.map(\.topic)) {
+            return .failure(message: "\(label): response emits to undeclared topic \"\(topic)\"", permanent: true)
+        }
         do throws(EvaluationError) {
             switch outcome {
             case .unchanged, .failure:

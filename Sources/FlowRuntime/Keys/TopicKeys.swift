@@ -8,6 +8,8 @@ import Foundation
 /// so the same event always yields the same key and lands in the same partition.
 public struct TopicKeys: Sendable {
     private let expressions: [String: FlowCore.Expression]
+    /// Every declared topic, so handlers can refuse events bound for a topic that does not exist.
+    public let declared: Set<String>
 
     public init(_ topics: [Pipeline.Topic]) {
         var expressions: [String: FlowCore.Expression] = [:]
@@ -15,6 +17,12 @@ public struct TopicKeys: Sendable {
             if let key = topic.key { expressions[topic.name] = key }
         }
         self.expressions = expressions
+        declared = Set(topics.map(\.name))
+    }
+
+    /// The first of `topics` that is not declared, if any.
+    public func firstUndeclared(_ topics: some Sequence<String>) -> String? {
+        topics.first { !declared.contains($0) }
     }
 
     /// The key of `event` on `topic`: nil when the topic declares no key or the key evaluates to null

@@ -57,6 +57,9 @@ extension StepHandler {
             return .failure(message: message, permanent: permanent)
         }
         guard var run = resumable(run, completion) else { return nil }
+        if let topic = Self.emittedTopics(outcome).flatMap({ topicKeys.firstUndeclared($0) }) {
+            return .failure(message: "\(label): handler output emits to undeclared topic \"\(topic)\"", permanent: true)
+        }
         do throws(EvaluationError) {
             switch outcome {
             case .unchanged, .failure:
@@ -82,6 +85,14 @@ extension StepHandler {
 }
 
 extension StepHandler {
+    /// The topics an outcome emits to, if it emits.
+    static func emittedTopics(_ outcome: ExecOutcome) -> [String]? {
+        switch outcome {
+        case .emit(let emissions), .reply(_, let emissions): emissions.map(\.topic)
+        default: nil
+        }
+    }
+
     /// A pool for each `exec` step with `worker: true` whose program was found, by the step's label.
     static func workerPools(
         _ program: StepProgram,

@@ -28,6 +28,12 @@ extension StepHandler {
                 guard var run = resumable(run, completion) else { return }
                 switch outcome {
                 case .success(let event):
+                    if let topic = topicKeys.firstUndeclared(context.emitted.map(\.topic)) {
+                        completion(
+                            .failure(message: "\(label): emits to undeclared topic \"\(topic)\"", permanent: true)
+                        )
+                        return
+                    }
                     run.event = event
                     do throws(EvaluationError) {
                         for emitted in context.emitted {

@@ -62,6 +62,13 @@ extension StepHandlerTests {
         #expect(failure.permanent)
     }
 
+    @Test func anOutputItemForAnUndeclaredTopicIsAPermanentFailureNamingIt() throws {
+        let (_, result) = try Self.exec(Self.python("print(json.dumps([{'to': 'audit'}, {'to': 'audti'}]))"))
+        let failure = try #require(result.failure)
+        #expect(failure.message == "step 1 (exec): handler output emits to undeclared topic \"audti\"")
+        #expect(failure.permanent)
+    }
+
     @Test func garbageOnStdoutIsAPermanentFailureQuotingIt() throws {
         let (_, result) = try Self.exec(Self.python("print('not json at all')"))
         let failure = try #require(result.failure)
