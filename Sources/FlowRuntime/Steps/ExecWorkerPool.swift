@@ -91,6 +91,13 @@ final class ExecWorkerPool: @unchecked Sendable {
             bytes: WorkerReply.request(id: String(nextID), event: event),
             pending: ExecWorker.Pending(completion: completion, deadline: deadline)
         )
+        if let armed = timeoutTimer, armed.deadline <= scheduler.now {
+            // The runner's timeout for a request on some worker fired before ours and freed its slot: kill
+            // that worker first, or this request could be sent to it and die with it.
+            armed.work.cancel()
+            timeoutTimer = nil
+            expireTimeouts()
+        }
         if let deadline { watch(deadline) }
         dispatch(request)
     }
@@ -222,12 +229,14 @@ final class ExecWorkerPool: @unchecked Sendable {
 
     /// Kills `worker` now (SIGKILL to its process group); each request in flight fails retryably with
     /// `message(id)`; a live worker is replaced.
-    private func kill(_ worker: ExecWorker, message: (Int) -> String) {
+    /// A kill for a timeout is deliberate, not a crash: its replacement starts at once and the crash backoff
+    /// does not grow (`crashed: false`).
+    private func kill(_ worker: ExecWorker, crashed: Bool = true, message: (Int) -> String) {
         let wasLive = worker.phase == .live
         worker.phase = .killed
         workers.removeAll { $0 === worker }
         worker.killGroup()
-        if wasLive { scheduleRestart() }
+        if wasLive { scheduleRestart(crashed: crashed) }
         fail(worker, message)
     }
 
@@ -271,12 +280,13 @@ final class ExecWorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Starts a replacement after the backoff for the current run of failures.
-    private func scheduleRestart() {
+    /// Starts a replacement after the backoff for the current run of crashes (at once when not `crashed`).
+    private func scheduleRestart(crashed: Bool = true) {
         guard !isClosed else { return }
-        failuresInARow += 1
+        if crashed { failuresInARow += 1 }
         restartsPending += 1
-        scheduler.schedule(after: Self.restartDelay(afterFailures: failuresInARow), on: queue) { [self] in
+        let delay = crashed ? Self.restartDelay(afterFailures: failuresInARow) : .zero
+        scheduler.schedule(after: delay, on: queue) { [self] in
             restartsPending -= 1
             guard !isClosed else { return }
             if workers.count < size, case .failure(let failure) = startWorker() {
@@ -332,7 +342,7 @@ final class ExecWorkerPool: @unchecked Sendable {
                 "exec worker timed out; killing it",
                 metadata: ["flow.worker_pid": "\(worker.pid)", "flow.timeout": "\(timeout)"]
             )
-            kill(worker) { id in
+            kill(worker, crashed: false) { id in
                 late.contains(id)
                     ? "exec worker timed out after \(timeout); the worker was killed"
                     : "exec worker killed because request \(first) on it timed out after \(timeout)"
