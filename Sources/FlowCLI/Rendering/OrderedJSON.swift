@@ -1,3 +1,5 @@
+import FlowCore
+
 /// A JSON value whose objects keep their keys in the order given, so documents have a fixed, documented layout
 /// (Foundation's serializers either scramble or alphabetise keys).
 ///
@@ -62,20 +64,6 @@ enum OrderedJSON {
     }
 
     private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += Value.string(text).jsonString
     }
 }

@@ -69,25 +69,12 @@ extension StepHandler {
         if case .failure(let message, let permanent, let retryAfter) = outcome {
             return .failure(message: message, permanent: permanent, retryAfter: retryAfter)
         }
-        guard var run = resumable(run, completion) else { return nil }
-        if case .emit(let emissions) = outcome, let topic = topicKeys.firstUndeclared(emissions.map(\.topic)) {
-            return .failure(message: "\(label): response emits to undeclared topic \"\(topic)\"", permanent: true)
+        let reply: (data: Value?, emissions: [ExecOutcome.Emission])
+        switch outcome {
+        case .unchanged, .failure: reply = (nil, [])
+        case .replaceData(let data): reply = (data, [])
+        case .emit(let emissions): reply = (nil, emissions)
         }
-        do throws(EvaluationError) {
-            switch outcome {
-            case .unchanged, .failure:
-                break
-            case .replaceData(let data):
-                run.context.event?.data = data
-            case .emit(let emissions):
-                for emission in emissions {
-                    try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
-                }
-            }
-        } catch {
-            return .failure(message: "expression failed in \(label): \(error.message)", permanent: true)
-        }
-        proceed(run, completion)
-        return nil
+        return apply(reply, from: "response", label: label, run, completion)
     }
 }

@@ -107,4 +107,30 @@ extension StepHandler {
     private static func keyText(_ value: Value) -> String? {
         value == .null ? nil : value.description
     }
+
+    /// Applies a handler's reply (an exec step's output, an http step's response) and proceeds: new data when
+    /// given, then its emissions in order. Returns the result instead when the invocation ends here: an
+    /// emission to an undeclared topic is a permanent failure, since the same reply would fail the same way.
+    func apply(
+        _ reply: (data: Value?, emissions: [ExecOutcome.Emission]),
+        from source: String,
+        label: String,
+        _ run: StepRun,
+        _ completion: @escaping @Sendable (HandlerResult) -> Void
+    ) -> HandlerResult? {
+        guard var run = resumable(run, completion) else { return nil }
+        if let topic = topicKeys.firstUndeclared(reply.emissions.map(\.topic)) {
+            return .failure(message: "\(label): \(source) emits to undeclared topic \"\(topic)\"", permanent: true)
+        }
+        do throws(EvaluationError) {
+            if let data = reply.data { run.context.event?.data = data }
+            for emission in reply.emissions {
+                try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
+            }
+        } catch {
+            return .failure(message: "expression failed in \(label): \(error.message)", permanent: true)
+        }
+        proceed(run, completion)
+        return nil
+    }
 }

@@ -56,43 +56,18 @@ extension StepHandler {
         if case .failure(let message, let permanent) = outcome {
             return .failure(message: message, permanent: permanent)
         }
-        guard var run = resumable(run, completion) else { return nil }
-        if let topic = Self.emittedTopics(outcome).flatMap({ topicKeys.firstUndeclared($0) }) {
-            return .failure(message: "\(label): handler output emits to undeclared topic \"\(topic)\"", permanent: true)
+        let reply: (data: Value?, emissions: [ExecOutcome.Emission])
+        switch outcome {
+        case .unchanged, .failure: reply = (nil, [])
+        case .replaceData(let data): reply = (data, [])
+        case .emit(let emissions): reply = (nil, emissions)
+        case .reply(let data, let emissions): reply = (data, emissions)
         }
-        do throws(EvaluationError) {
-            switch outcome {
-            case .unchanged, .failure:
-                break
-            case .replaceData(let data):
-                run.context.event?.data = data
-            case .emit(let emissions):
-                for emission in emissions {
-                    try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
-                }
-            case .reply(let data, let emissions):
-                if let data { run.context.event?.data = data }
-                for emission in emissions {
-                    try append(to: emission.topic, type: emission.type, data: emission.data, key: emission.key, &run)
-                }
-            }
-        } catch {
-            return .failure(message: "expression failed in \(label): \(error.message)", permanent: true)
-        }
-        proceed(run, completion)
-        return nil
+        return apply(reply, from: "handler output", label: label, run, completion)
     }
 }
 
 extension StepHandler {
-    /// The topics an outcome emits to, if it emits.
-    static func emittedTopics(_ outcome: ExecOutcome) -> [String]? {
-        switch outcome {
-        case .emit(let emissions), .reply(_, let emissions): emissions.map(\.topic)
-        default: nil
-        }
-    }
-
     /// A pool for each `exec` step with `worker: true` whose program was found, by the step's label.
     static func workerPools(
         _ program: StepProgram,
