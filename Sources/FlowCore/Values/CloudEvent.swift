@@ -3,16 +3,121 @@
 /// Invariant: `id`, `source` and `type` are non-empty once an event is published; `extensions` never holds
 /// a core attribute name (`id`, `source`, `type`, `specversion`, `subject`, `time`, `datacontenttype`, `data`).
 public struct CloudEvent: Hashable, Sendable {
-    public var id: String
-    public var source: String
-    public var type: String
-    public var subject: String?
+    /// The fields, shared between copies until one of them changes (copy-on-write): an event passes through
+    /// producers, brokers, runners and steps, and one retain per copy is far cheaper than one per field.
+    ///
+    /// `@unchecked Sendable`: a `Storage` is only mutated through `CloudEvent.mutate`, which first copies it
+    /// unless it is uniquely referenced, so an instance reachable from two values is never written.
+    private final class Storage: @unchecked Sendable {
+        var id: String
+        var source: String
+        var type: String
+        var subject: String?
+        var time: String?
+        var datacontenttype: String?
+        var data: Value
+        var extensions: [String: Value]
+
+        init(
+            id: String,
+            source: String,
+            type: String,
+            subject: String?,
+            time: String?,
+            datacontenttype: String?,
+            data: Value,
+            extensions: [String: Value]
+        ) {
+            self.id = id
+            self.source = source
+            self.type = type
+            self.subject = subject
+            self.time = time
+            self.datacontenttype = datacontenttype
+            self.data = data
+            self.extensions = extensions
+        }
+
+        func copy() -> Storage {
+            Storage(
+                id: id,
+                source: source,
+                type: type,
+                subject: subject,
+                time: time,
+                datacontenttype: datacontenttype,
+                data: data,
+                extensions: extensions
+            )
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func mutate(_ change: (Storage) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        change(storage)
+    }
+
+    public var id: String {
+        get { storage.id }
+        set { mutate { $0.id = newValue } }
+    }
+
+    public var source: String {
+        get { storage.source }
+        set { mutate { $0.source = newValue } }
+    }
+
+    public var type: String {
+        get { storage.type }
+        set { mutate { $0.type = newValue } }
+    }
+
+    public var subject: String? {
+        get { storage.subject }
+        set { mutate { $0.subject = newValue } }
+    }
+
     /// RFC 3339 timestamp as text (kept verbatim so a round trip never changes it).
-    public var time: String?
-    public var datacontenttype: String?
-    public var data: Value
+    public var time: String? {
+        get { storage.time }
+        set { mutate { $0.time = newValue } }
+    }
+
+    public var datacontenttype: String? {
+        get { storage.datacontenttype }
+        set { mutate { $0.datacontenttype = newValue } }
+    }
+
+    public var data: Value {
+        get { storage.data }
+        set { mutate { $0.data = newValue } }
+    }
+
     /// Extension attributes: lower-case alphanumeric names (CloudEvents 1.0 §3.1.1).
-    public var extensions: [String: Value]
+    public var extensions: [String: Value] {
+        get { storage.extensions }
+        set { mutate { $0.extensions = newValue } }
+    }
+
+    public static func == (lhs: CloudEvent, rhs: CloudEvent) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.id == rhs.id && lhs.source == rhs.source && lhs.type == rhs.type && lhs.subject == rhs.subject
+            && lhs.time == rhs.time && lhs.datacontenttype == rhs.datacontenttype && lhs.data == rhs.data
+            && lhs.extensions == rhs.extensions
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(source)
+        hasher.combine(type)
+        hasher.combine(subject)
+        hasher.combine(time)
+        hasher.combine(datacontenttype)
+        hasher.combine(data)
+        hasher.combine(extensions)
+    }
 
     public static let specversion = "1.0"
 
@@ -31,14 +136,16 @@ public struct CloudEvent: Hashable, Sendable {
         data: Value = .null,
         extensions: [String: Value] = [:]
     ) {
-        self.id = id
-        self.source = source
-        self.type = type
-        self.subject = subject
-        self.time = time
-        self.datacontenttype = datacontenttype
-        self.data = data
-        self.extensions = extensions
+        storage = Storage(
+            id: id,
+            source: source,
+            type: type,
+            subject: subject,
+            time: time,
+            datacontenttype: datacontenttype,
+            data: data,
+            extensions: extensions
+        )
     }
 
     /// An attribute or extension by name, as expressions see it (`type`, `data`, `flowattempts`, ...).
