@@ -133,18 +133,12 @@ final class ExecWorkerPool: @unchecked Sendable {
     // MARK: Dispatch
 
     /// Writes `request` to the best worker, starting one when that is allowed, else keeps it in the backlog.
-    /// Requests a worker holds before the pool starts another one (up to `size`): pipelining a few requests per
-    /// worker saves a round trip per event, while more workers cost context switches on a small machine.
-    static let pipelineDepth = 16
-
     private func dispatch(_ request: Waiting) {
         var best: ExecWorker?
         for worker in workers where best.map({ worker.inFlight.count < $0.inFlight.count }) ?? true {
             best = worker
         }
-        if (best?.inFlight.count ?? Self.pipelineDepth) >= Self.pipelineDepth, workers.count < size,
-            restartsPending == 0
-        {
+        if best?.inFlight.isEmpty != true, workers.count < size, restartsPending == 0 {
             switch startWorker() {
             case .success(let worker): best = worker
             case .failure(let failure):

@@ -93,10 +93,9 @@ extension StepHandlerTests {
         #expect(emitted[2].event.data == ["n": 20, "was": "e1"])
     }
 
-    @Test func requestsArePipelinedToOneWorkerAndMatchedById() throws {
-        // The worker answers only once it holds two requests, newest first: the requests must be in flight
-        // together on it, and replies must be matched by id, not by order. Below the pipeline depth the pool
-        // keeps one worker rather than starting a second.
+    @Test func requestsArePipelinedToTheLeastLoadedOfTwoWorkersAndMatchedById() throws {
+        // Each worker answers only once it holds two requests, newest first: the requests must be in flight
+        // together on it, and replies must be matched by id, not by order.
         let script = """
             held = []
             for line in sys.stdin:
@@ -116,9 +115,9 @@ extension StepHandlerTests {
         let data = results.map { $0.emitted?.first?.event.data }
         #expect(data.map { $0?["n"] } == [1, 2, 3, 4])
         let pids = try results.map(Self.pid)
-        #expect(Set(pids).count == 1)
-        #expect(h.handler.workerPools.values.first?.pids.count == 1)
-        #expect(ExecWorkerPool.pipelineDepth == 16)
+        #expect(Set(pids).count == 2)
+        #expect(pids[0] == pids[2] && pids[1] == pids[3])
+        #expect(h.handler.workerPools.values.first?.pids.count == 2)
     }
 
     @Test func aWorkerThatCrashesIsRestartedAndItsEventFailsRetryably() throws {
@@ -223,7 +222,7 @@ extension StepHandlerTests {
         let outcomes = [h.start(order("a"), offset: 1), h.start(order("b"), offset: 2)]
         _ = try Self.results(outcomes)
         let pids = try #require(h.handler.workerPools.values.first?.pids)
-        #expect(pids.count == 1)
+        #expect(pids.count == 2)
         let closed = DispatchSemaphore(value: 0)
         h.handler.close { closed.signal() }
         #expect(closed.wait(timeout: .now() + 10) == .success)
