@@ -33,9 +33,9 @@ extension Value: Codable {
         }
     }
 
-    /// Parses one JSON text. Throws `DecodingError` with Foundation's message for malformed input.
+    /// Parses one JSON text (RFC 8259). Throws an error naming the problem and its byte offset.
     public init(json: some DataProtocol) throws {
-        self = try JSONDecoder().decode(Value.self, from: Data(json))
+        self = try JSONParser.parse(Array(json))
     }
 
     /// Compact JSON with sorted keys: stable output for logs, files and tests.
