@@ -57,3 +57,29 @@ struct ExecCommand: Sendable {
         return directory.hasSuffix("/") ? directory + path : directory + "/" + path
     }
 }
+
+extension ExecCommand {
+    /// Points `process` at `executable` with this command's arguments, environment and directory, gives each
+    /// standard stream a fresh pipe, and returns the pipes (stdin, stdout, stderr). Per-event runs and workers
+    /// start their processes the same way.
+    func prepare(_ process: Process, executable: String) -> (input: Pipe, output: Pipe, error: Pipe) {
+        let pipes = (input: Pipe(), output: Pipe(), error: Pipe())
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(argv.dropFirst())
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardInput = pipes.input
+        process.standardOutput = pipes.output
+        process.standardError = pipes.error
+        return pipes
+    }
+}
+
+extension ExecOutcome.Ending.Status {
+    /// How a terminated `process` ended.
+    init(_ process: Process) {
+        self =
+            process.terminationReason == .exit
+            ? .exited(process.terminationStatus) : .signaled(process.terminationStatus)
+    }
+}

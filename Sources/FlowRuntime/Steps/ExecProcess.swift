@@ -65,20 +65,9 @@ final class ExecProcess: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(queue))
         _ = Self.brokenPipesIgnored
         self.completion = completion
-        let stdinPipe = Pipe()
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(command.argv.dropFirst())
-        process.environment = command.environment
-        if let directory = command.directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
+        let (stdinPipe, stdoutPipe, stderrPipe) = command.prepare(process, executable: executable)
         process.terminationHandler = { [self] process in
-            let status: ExecOutcome.Ending.Status =
-                process.terminationReason == .exit
-                ? .exited(process.terminationStatus) : .signaled(process.terminationStatus)
+            let status = ExecOutcome.Ending.Status(process)
             scheduler.execute(on: queue) { self.ended(status) }
         }
         do {
