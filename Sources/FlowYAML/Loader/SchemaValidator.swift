@@ -141,10 +141,10 @@ struct SchemaValidator {
                     hint: "keep one of " + object.exclusive.map { "\"\($0)\"" }.joined(separator: ", ")
                 )
             )
-        } else if used.isEmpty, object.oneRequired, !(object.title == "step" && present.count > 0) {
+        } else if used.isEmpty, object.oneRequired {
             diagnostics.append(
                 .error(
-                    object.title == "step" ? .unknownStep : .missingKey,
+                    object.keysAreKinds ? .unknownStep : .missingKey,
                     "\(context) needs one of " + object.exclusive.map { "\"\($0)\"" }.joined(separator: ", "),
                     at: node.location
                 )
@@ -153,7 +153,7 @@ struct SchemaValidator {
     }
 
     private func unknownKey(_ name: String, at key: Node, in object: ObjectSchema, context: String) -> Diagnostic {
-        let isStep = object.title == "step"
+        let isStep = object.keysAreKinds
         let hint =
             Suggestion.hint(for: name, in: object.propertyNames)
             ?? "\(isStep ? "step kinds" : "allowed keys") are: " + object.propertyNames.joined(separator: ", ")

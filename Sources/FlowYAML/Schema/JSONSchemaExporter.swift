@@ -113,7 +113,7 @@ public enum JSONSchemaExporter {
             let none: Value = ["not": ["anyOf": .array(object.exclusive.map { ["required": [.string($0)]] })]]
             fields[object.oneRequired ? "oneOf" : "anyOf"] = .array(object.oneRequired ? branches : branches + [none])
         }
-        if object.title == "step" {
+        if object.keysAreKinds {
             fields["minProperties"] = 1
             fields["maxProperties"] = 1
         }

@@ -8,19 +8,24 @@ public struct ObjectSchema: Sendable {
     public var properties: [Property]
     public var exclusive: [String]
     public var oneRequired: Bool
+    /// The keys name a kind (a step's one key is its kind): exactly one key, and an unknown key is an
+    /// unknown kind (rule `unknown-step`) rather than an unknown key.
+    public var keysAreKinds: Bool
 
     public init(
         _ title: String,
         _ description: String,
         properties: [Property],
         exclusive: [String] = [],
-        oneRequired: Bool = false
+        oneRequired: Bool = false,
+        keysAreKinds: Bool = false
     ) {
         self.title = title
         self.description = description
         self.properties = properties
         self.exclusive = exclusive
         self.oneRequired = oneRequired
+        self.keysAreKinds = keysAreKinds
     }
 
     /// The property named `name`, if the language has it.

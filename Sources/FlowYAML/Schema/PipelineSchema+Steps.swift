@@ -52,7 +52,8 @@ extension PipelineSchema {
             .init("swift", .string(.identifier), "Call a Swift handler registered through the library API."),
         ],
         exclusive: Step.kindNames,
-        oneRequired: true
+        oneRequired: true,
+        keysAreKinds: true
     )
 
     public static let logStep = ObjectSchema(
