@@ -62,6 +62,7 @@ extension PipelineLoaderTests {
                         env: { MODE: fast, LEVEL: "3" }
                         permanent_exit_codes: [2, 65]
                         worker: true
+                        workers: 2
                     - exec: { command: [sleep, 1.5, true] }
                     """
             )
@@ -72,12 +73,14 @@ extension PipelineLoaderTests {
         #expect(argv.env.isEmpty)
         #expect(argv.permanentExitCodes.isEmpty)
         #expect(argv.worker == false)
+        #expect(argv.workers == nil)
         let full = try #require(steps[1].kind.exec)
         #expect(full.command == ["./worker"])
         #expect(full.cwd == "tools")
         #expect(full.env == ["MODE": "fast", "LEVEL": "3"])
         #expect(full.permanentExitCodes == [2, 65])
         #expect(full.worker)
+        #expect(full.workers == 2)
         #expect(
             steps[2].kind.exec?.command == ["sleep", "1.5", "true"],
             "argv words are text whatever YAML makes of them"
@@ -248,6 +251,17 @@ extension PipelineLoaderTests {
         #expect(result.pipeline == nil)
         #expect(LoaderProbe.findings(result).contains("invalid-value 10:16"), "\(result.diagnostics)")
         #expect(result.diagnostics.contains { $0.message == "cannot set \"\(target)\"" })
+    }
+
+    @Test func workersWithoutWorkerModeIsAnError() throws {
+        let result = LoaderProbe.load(
+            LoaderProbe.consumerText(steps: "- exec: { command: [python3, h.py], workers: 2 }")
+        )
+        #expect(result.pipeline == nil)
+        let error = try #require(result.diagnostics.first { $0.severity == .error })
+        #expect("\(error.rule.id) \(error.location.line):\(error.location.column)" == "invalid-value 10:52")
+        #expect(error.message == "\"workers\" sizes a worker pool, but this exec step runs a process per event")
+        #expect(error.hint == "add \"worker: true\" to keep workers alive, or remove \"workers\"")
     }
 
     @Test func filterDelayAndSwiftSteps() throws {

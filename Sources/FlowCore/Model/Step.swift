@@ -116,19 +116,27 @@ public struct Step: Sendable {
         public var env: [String: String]
         public var permanentExitCodes: Set<Int32>
         public var worker: Bool
+        /// With `worker`: the most worker processes (1...`maxWorkers`); nil for the consumer's concurrency.
+        /// Fewer workers than concurrency pipelines several requests per worker (docs/workers.md).
+        public var workers: Int?
+
+        /// The largest `workers` the language accepts.
+        public static let maxWorkers = 1024
 
         public init(
             command: [String],
             cwd: String? = nil,
             env: [String: String] = [:],
             permanentExitCodes: Set<Int32> = [],
-            worker: Bool = false
+            worker: Bool = false,
+            workers: Int? = nil
         ) {
             self.command = command
             self.cwd = cwd
             self.env = env
             self.permanentExitCodes = permanentExitCodes
             self.worker = worker
+            self.workers = workers
         }
     }
 

@@ -23,6 +23,8 @@ struct ExecCommand: Sendable {
     let permanentExitCodes: Set<Int32>
     /// `worker: true`: the program is a long-lived worker speaking JSON lines (docs/workers.md).
     let worker: Bool
+    /// With `worker`: the most worker processes; nil for the consumer's concurrency.
+    let workers: Int?
 
     /// Resolves `exec` against `environment` (the parent's) and `currentDirectory`: a name without `/` is
     /// looked up on the child's `PATH`; a relative path is taken from the step's `cwd`, else the parent's.
@@ -34,6 +36,7 @@ struct ExecCommand: Sendable {
         argv = exec.command
         permanentExitCodes = exec.permanentExitCodes
         worker = exec.worker
+        workers = exec.workers
         let childEnvironment = environment.merging(exec.env) { _, step in step }
         self.environment = childEnvironment
         let directory = exec.cwd.map { Self.absolute($0, from: currentDirectory) }

@@ -43,13 +43,6 @@ final class ExecWorker: @unchecked Sendable {
         case ended(ExecOutcome.Ending.Status)
     }
 
-    /// A request written to the worker and not answered yet.
-    struct Pending {
-        var completion: @Sendable (ExecOutcome) -> Void
-        /// When the request's attempt times out, on the scheduler's clock; nil without a timeout.
-        var deadline: Duration?
-    }
-
     private let command: ExecCommand
     private let executable: String
     private let queue: DispatchQueue
@@ -61,7 +54,7 @@ final class ExecWorker: @unchecked Sendable {
     /// Set by the pool.
     var phase = Phase.live
     /// Requests written and not answered, by request id; managed by the pool.
-    var inFlight: [Int: Pending] = [:]
+    var inFlight: [Int: ExecWorkerRequest] = [:]
     /// The SIGKILL the pool scheduled at shutdown, cancelled when the process ends first.
     var killTimer: ScheduledWork?
     /// The process id once started.

@@ -68,7 +68,9 @@ extension StepHandler {
 }
 
 extension StepHandler {
-    /// A pool for each `exec` step with `worker: true` whose program was found, by the step's label.
+    /// A pool for each `exec` step with `worker: true` whose program was found, by the step's label; each pool
+    /// has the step's `workers` processes at most, else `size` (the consumer's concurrency), and never more
+    /// than `size`: a worker beyond the requests in flight would never get one.
     static func workerPools(
         _ program: StepProgram,
         size: Int,
@@ -85,7 +87,7 @@ extension StepHandler {
             pools[program.labels[index]] = ExecWorkerPool(
                 command: command,
                 executable: executable,
-                size: size,
+                size: min(command.workers ?? size, size),
                 timeout: timeout,
                 queue: queue,
                 scheduler: scheduler,

@@ -116,7 +116,7 @@ extension PipelineDecoder {
         return .fail(fail)
     }
 
-    private func decodeExec(_ node: Node) -> Step.Kind? {
+    private mutating func decodeExec(_ node: Node) -> Step.Kind? {
         let commandNode = node.mapping != nil ? node.value(forKey: "command") : node
         let command = (commandNode?.sequence ?? []).compactMap { try? reader.text($0).get() }
         guard !command.isEmpty else { return nil }
@@ -133,6 +133,19 @@ extension PipelineDecoder {
             }
         }
         exec.worker = node.value(forKey: "worker").flatMap { try? reader.boolean($0).get() } ?? false
+        if let workersNode = node.value(forKey: "workers") {
+            exec.workers = try? reader.integer(workersNode, key: "", in: 1...Step.Exec.maxWorkers).get()
+            if !exec.worker {
+                diagnostics.append(
+                    .error(
+                        .invalidValue,
+                        "\"workers\" sizes a worker pool, but this exec step runs a process per event",
+                        at: workersNode.location,
+                        hint: "add \"worker: true\" to keep workers alive, or remove \"workers\""
+                    )
+                )
+            }
+        }
         return .exec(exec)
     }
 

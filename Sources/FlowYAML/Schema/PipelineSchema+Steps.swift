@@ -122,6 +122,12 @@ extension PipelineSchema {
                 "Exit codes that dead-letter at once."
             ),
             .init("worker", .boolean, default: "false", "Keep processes alive and speak JSON lines."),
+            .init(
+                "workers",
+                .integer(min: 1, max: Step.Exec.maxWorkers),
+                default: "concurrency",
+                "With worker: the most processes; fewer than concurrency pipelines requests."
+            ),
         ]
     )
 
