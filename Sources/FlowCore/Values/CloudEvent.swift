@@ -176,4 +176,28 @@ public struct CloudEvent: Hashable, Sendable {
         fields["data"] = data
         return .object(fields)
     }
+
+    /// The structured-mode JSON text (`jsonObject`, keys sorted) as UTF-8 bytes.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter(capacity: 512)
+        writeJSON(to: &writer)
+        return writer.bytes
+    }
+
+    /// Writes `jsonObject` to `writer`, byte for byte the same as `writer.write(jsonObject)` without building
+    /// the object first (exec workers get one per event).
+    public func writeJSON(to writer: inout JSONWriter) {
+        var names = ["data", "id", "source", "specversion", "type"] + Array(extensions.keys)
+        if subject != nil { names.append("subject") }
+        if time != nil { names.append("time") }
+        if datacontenttype != nil { names.append("datacontenttype") }
+        writer.raw("{")
+        for (index, name) in names.sorted().enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.writeString(name)
+            writer.raw(":")
+            writer.write(attribute(name) ?? .null)
+        }
+        writer.raw("}")
+    }
 }

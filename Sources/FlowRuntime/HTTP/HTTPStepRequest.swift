@@ -32,7 +32,7 @@ struct HTTPStepRequest: Sendable {
         var fields: [(name: String, value: String)]
         switch mode {
         case .structured:
-            body = Array(event.jsonObject.jsonString.utf8)
+            body = event.jsonBytes
             fields = [("Content-Type", "application/cloudevents+json")]
         case .binary:
             body = Array(event.data.jsonString.utf8)

@@ -45,7 +45,7 @@ extension ProducerRunner {
                 batch.append(
                     event,
                     from: .generated(seq: generator.seq),
-                    raw: event.jsonObject.jsonString,
+                    raw: String(decoding: event.jsonBytes, as: UTF8.self),
                     target: target,
                     random: &generator.random,
                     now: now

@@ -36,7 +36,7 @@ extension StepHandler {
             scheduler: scheduler,
             logger: logger
         )
-        let input = Array((run.event.jsonObject.jsonString + "\n").utf8)
+        let input = run.event.jsonBytes + [0x0A]
         let limit = timeout.flatMap { timeout in run.deadline.map { (timeout: timeout, deadline: $0) } }
         process.start(input: input, limit: limit) { [self] outcome in
             if let result = continuation(after: outcome, label: label, run, completion) {

@@ -51,12 +51,13 @@ struct WorkerReply: Equatable, Sendable {
 
     /// The request line for `event`: `{"id":"<id>","event":<structured CloudEvent>}` and a newline.
     static func request(id: String, event: CloudEvent) -> [UInt8] {
-        var text = "{\"id\":"
-        text += Value.string(id).jsonString
-        text += ",\"event\":"
-        text += event.jsonObject.jsonString
-        text += "}\n"
-        return Array(text.utf8)
+        var writer = JSONWriter(capacity: 512)
+        writer.raw("{\"id\":")
+        writer.writeString(id)
+        writer.raw(",\"event\":")
+        event.writeJSON(to: &writer)
+        writer.raw("}\n")
+        return writer.bytes
     }
 
     /// At most `ExecOutcome.excerptLength` bytes of `line`, as text, trimmed.
