@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Events per second through `exec` steps, measured with the real `flow` binary (release build):
 #   bash Benchmarks/exec/run.sh                  # worker mode and per-event mode; prints a table
-#   EVENTS=500000 CONCURRENCY="4 8" bash Benchmarks/exec/run.sh
+#   EVENTS=500000 CONCURRENCY="4 8" PIPELINED="64:1" bash Benchmarks/exec/run.sh
 # Each figure is one `flow run --until-idle --log-level error --report` of a generated pipeline: a producer
 # generates the events as fast as it can, one consumer runs the step; events/s = processed / elapsed, both read
 # from the report. A baseline with no exec step shows the runner's own ceiling on this machine.
@@ -11,7 +11,9 @@ cd "$(dirname "$0")/../.."
 
 events=${EVENTS:-200000}
 per_event=${PER_EVENT_EVENTS:-2000}
-concurrency=${CONCURRENCY:-"1 2 4 8 16"}
+concurrency=${CONCURRENCY:-"1 4 8 16"}
+# CONCURRENCY:WORKERS pairs run with `workers: WORKERS`, so each worker holds several requests (pipelined).
+pipelined=${PIPELINED:-"16:1 64:1 64:2 64:4"}
 scratch=${FLOW_BENCH_SCRATCH:-.build}
 
 echo "run.sh: swift build -c release --product flow" >&2
@@ -59,19 +61,24 @@ print(processed, "%.0f" % elapsed, "%.0f" % (processed / elapsed * 1000))
 PY
 }
 
-printf '%-34s %11s %9s %12s %10s\n' "mode" "concurrency" "events" "elapsed ms" "events/s"
-printf '%-34s %11s %9s %12s %10s\n' "----" "-----------" "------" "----------" "--------"
+format='%-32s %11s %7s %9s %12s %10s\n'
+printf "$format" "mode" "concurrency" "workers" "events" "elapsed ms" "events/s"
+printf "$format" "----" "-----------" "-------" "------" "----------" "--------"
 row() {
-    read -r processed elapsed rate < <(measure "$3")
-    printf '%-34s %11s %9s %12s %10s\n' "$1" "$2" "$processed" "$elapsed" "$rate"
+    read -r processed elapsed rate < <(measure "$4")
+    printf "$format" "$1" "$2" "$3" "$processed" "$elapsed" "$rate"
 }
-row "baseline (set, no exec)" 1 "$(pipeline base "$events" 1 'set: { data.seen: true }')"
+worker="command: [python3, $bench/worker.py], worker: true"
+row "baseline (set, no exec)" 1 - "$(pipeline base "$events" 1 'set: { data.seen: true }')"
 for c in $concurrency; do
-    row "worker (python3 worker.py)" "$c" \
-        "$(pipeline "worker$c" "$events" "$c" "exec: { command: [python3, $bench/worker.py], worker: true }")"
+    row "worker (python3 worker.py)" "$c" "$c" "$(pipeline "worker$c" "$events" "$c" "exec: { $worker }")"
+done
+for pair in $pipelined; do
+    c=${pair%:*} w=${pair#*:}
+    row "worker, pipelined" "$c" "$w" "$(pipeline "piped$c-$w" "$events" "$c" "exec: { $worker, workers: $w }")"
 done
 for c in 1 4; do
-    row "per-event (python3 handler.py)" "$c" \
+    row "per-event (python3 handler.py)" "$c" - \
         "$(pipeline "event$c" "$per_event" "$c" "exec: [python3, $bench/handler.py]")"
 done
 echo "($(nproc) cores; $(swift --version 2>/dev/null | head -1))"
