@@ -1,5 +1,6 @@
 import Dispatch
 import FlowCore
+import Synchronization
 import Testing
 
 @testable import FlowRuntime
@@ -145,6 +146,34 @@ struct MemoryBrokerTests {
         scheduler.settle()
         #expect(second.isComplete)
         #expect(sink.ids == ["a0", "a1", "a2", "a3", "a4", "b0"])
+    }
+
+    /// Offers and returns the flags once the broker has answered.
+    private func offer(_ records: [OutgoingRecord]) throws -> [Bool] {
+        let answer = Mutex<Result<[Bool], BrokerError>?>(nil)
+        broker.offer(records, to: "orders", queue: callbackQueue) { result in answer.withLock { $0 = result } }
+        scheduler.settle()
+        return try #require(answer.withLock { $0 }).get()
+    }
+
+    @Test func offerStoresWhatFitsAndRefusesTheRestWithoutWaiting() async throws {
+        try await broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 2))
+        try await broker.declareGroup("g", on: "orders")
+        let keys = ["k1", "k1", "k1", "k2"]
+        let partitions = keys.map { PartitionKey.partition(for: $0, partitions: 2) }
+        try #require(partitions[0] != partitions[3], "k1 and k2 must land on different partitions")
+        #expect(try offer(records("a", keys: keys)) == [true, true, false, true])
+        var stats = try await broker.stats(of: "orders")
+        #expect(stats.published == 3)
+        #expect(stats.waitingPublishes == 0, "a refused record is not parked")
+
+        // A publish waiting for room goes first: while it waits, every offer is refused.
+        let waiting = broker.publish(records("b", keys: ["k1"]), to: "orders")
+        scheduler.settle()
+        #expect(!waiting.isComplete)
+        #expect(try offer(records("c", keys: ["k2"])) == [false])
+        stats = try await broker.stats(of: "orders")
+        #expect(stats.published == 3)
     }
 
     @Test func memoryStaysBoundedByCapacityWhilePublishersWait() async throws {

@@ -16,7 +16,8 @@ import Dispatch
 /// - A delivered record is leased to its member; an unacked record whose member leaves (or whose finite
 ///   lease expires) is delivered again: delivery is at least once.
 /// - Backpressure: when a partition already holds `capacity` records not yet acked by the slowest group,
-///   `publish` waits; its completion runs only when every record of the batch is stored.
+///   `publish` waits; its completion runs only when every record of the batch is stored. `offer` never
+///   waits: it stores what fits now and refuses the rest, for sources that can tell their sender "full".
 /// - A topic with no group keeps up to `retention` records per partition for inspection; older ones are
 ///   evicted and counted in `TopicStats.evicted` (never silently).
 public protocol Broker: AnyObject, Sendable {
@@ -33,6 +34,17 @@ public protocol Broker: AnyObject, Sendable {
         to topic: String,
         queue: DispatchQueue,
         completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
+    )
+
+    /// Stores each of `records` that fits now, without waiting, then calls `completion` on `queue` with one
+    /// flag per record: stored, or refused because its partition is full. A refused record is not stored,
+    /// ever. Once a partition refuses a record it refuses the rest of the batch too, and while earlier
+    /// `publish` batches wait for the topic everything is refused, so order per key and per producer holds.
+    func offer(
+        _ records: [OutgoingRecord],
+        to topic: String,
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Result<[Bool], BrokerError>) -> Void
     )
 
     /// Joins a group as a member; records are then pushed to `sink` on `request.queue`.

@@ -2,15 +2,14 @@ import Dispatch
 import FlowCore
 import Synchronization
 
-/// Publishes ingested events to one topic, answering within a bounded wait so that an HTTP client is told
-/// "full" instead of being held while the topic is at capacity.
+/// Publishes ingested events to one topic without ever waiting for room, so an HTTP client is told "full"
+/// at once instead of being held while the topic is at capacity.
 ///
 /// Invariants:
-/// - `publish` returns `.stored` only after the broker has stored the event;
-/// - it returns `.full` when the broker has not stored the event within `wait`, or at once when `limit`
-///   publishes are already pending (so a flood of refused requests cannot pile up in memory). An event
-///   answered `.full` after its wait is still stored once the topic has room (the client may send it again:
-///   delivery is at least once);
+/// - `publish` returns `.stored` only after the broker has stored the event, and `.full` only for an event
+///   the broker refused and will never store (`Broker.offer`): a client that sends it again after a 503
+///   creates no duplicate;
+/// - concurrent requests share one broker call (one hop each way for the whole batch, not per request);
 /// - the key is the topic's key of the event (`TopicKeys`), as for every other producer.
 final class IngestPublisher: Sendable {
     /// The outcome of one publish.
@@ -26,14 +25,10 @@ final class IngestPublisher: Sendable {
     let keys: TopicKeys
     let scheduler: any FlowScheduler
     let queue: DispatchQueue
-    let wait: Duration
-    let limit: Int
     /// Called for every stored event, on `queue`.
     let onStored: @Sendable () -> Void
-    private let pending = Mutex(0)
-    /// Requests waiting for the next flush: concurrent requests share one broker publish (one hop each way
-    /// for the whole batch instead of per request).
-    private let batch = Mutex<[(record: OutgoingRecord, answer: Answer, timer: ScheduledWork)]>([])
+    /// Requests waiting for the next flush.
+    private let batch = Mutex<[(record: OutgoingRecord, answer: CheckedContinuation<Result, Never>)]>([])
 
     init(
         broker: any Broker,
@@ -41,8 +36,6 @@ final class IngestPublisher: Sendable {
         keys: TopicKeys,
         scheduler: any FlowScheduler,
         queue: DispatchQueue,
-        wait: Duration = .milliseconds(100),
-        limit: Int = 1024,
         onStored: @escaping @Sendable () -> Void = {}
     ) {
         self.broker = broker
@@ -50,15 +43,10 @@ final class IngestPublisher: Sendable {
         self.keys = keys
         self.scheduler = scheduler
         self.queue = queue
-        self.wait = wait
-        self.limit = limit
         self.onStored = onStored
     }
 
-    /// Publishes still waiting for the broker, including those already answered `.full`.
-    var pendingCount: Int { pending.withLock { $0 } }
-
-    /// Hands `event` to the broker and reports whether it was stored in time.
+    /// Offers `event` to the broker and reports whether it was stored.
     func publish(_ event: CloudEvent) async -> Result {
         let key: String?
         do {
@@ -66,59 +54,34 @@ final class IngestPublisher: Sendable {
         } catch {
             return .rejected("the key of topic \"\(topic)\" cannot be computed: \(error.message)")
         }
-        let admitted = pending.withLock { count in
-            guard count < limit else { return false }
-            count += 1
-            return true
-        }
-        guard admitted else { return .full }
         return await withCheckedContinuation { continuation in
-            let answer = Answer(continuation)
-            let timer = scheduler.schedule(after: wait, on: queue) { answer(.full) }
             let first = batch.withLock { waiting in
-                waiting.append((OutgoingRecord(key: key, event: event), answer, timer))
+                waiting.append((OutgoingRecord(key: key, event: event), continuation))
                 return waiting.count == 1
             }
             if first { scheduler.execute(on: queue) { self.flush() } }
         }
     }
 
-    /// Publishes every waiting request as one batch and answers each when the batch is stored.
+    /// Offers every waiting request as one batch and answers each with its record's fate.
     private func flush() {
         let waiting = batch.withLock { waiting in
             defer { waiting = [] }
             return waiting
         }
         guard !waiting.isEmpty else { return }
-        broker.publish(waiting.map(\.record), to: topic, queue: queue) { [self] result in
-            pending.withLock { $0 -= waiting.count }
-            for request in waiting {
-                request.timer.cancel()
-                switch result {
-                case .success:
-                    onStored()
-                    request.answer(.stored)
-                case .failure(let error):
-                    request.answer(.rejected("topic \"\(topic)\" refused the event: \(error)"))
+        broker.offer(waiting.map(\.record), to: topic, queue: queue) { [self] result in
+            switch result {
+            case .success(let stored):
+                for (request, isStored) in zip(waiting, stored) {
+                    if isStored { onStored() }
+                    request.answer.resume(returning: isStored ? .stored : .full)
+                }
+            case .failure(let error):
+                for request in waiting {
+                    request.answer.resume(returning: .rejected("topic \"\(topic)\" refused the event: \(error)"))
                 }
             }
-        }
-    }
-
-    /// Resumes a continuation with the first result it is given and ignores the rest.
-    private final class Answer: Sendable {
-        private let continuation: Mutex<CheckedContinuation<Result, Never>?>
-
-        init(_ continuation: CheckedContinuation<Result, Never>) {
-            self.continuation = Mutex(continuation)
-        }
-
-        func callAsFunction(_ result: Result) {
-            let pending = continuation.withLock { state in
-                defer { state = nil }
-                return state
-            }
-            pending?.resume(returning: result)
         }
     }
 }

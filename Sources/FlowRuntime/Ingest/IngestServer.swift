@@ -20,17 +20,18 @@ final class IngestServer: Sendable {
     private let group: ServiceGroup
     private let application: Application<CallbackResponder<BasicRequestContext>>
 
-    /// A server for `path` on `host:port` whose events go to `publisher`; `onRunning` receives the bound
-    /// port once the server accepts connections.
+    /// A server for `path` on `host:port` whose events go to `publisher`; `onMalformed` receives each
+    /// request answered 400; `onRunning` receives the bound port once the server accepts connections.
     init(
         host: String,
         port: Int,
         path: String,
         publisher: IngestPublisher,
         logger: Logger,
+        onMalformed: @escaping @Sendable (MalformedInput) -> Void,
         onRunning: @escaping @Sendable (Int) -> Void
     ) {
-        let endpoint = IngestEndpoint(path: path, publisher: publisher, logger: logger)
+        let endpoint = IngestEndpoint(path: path, publisher: publisher, logger: logger, onMalformed: onMalformed)
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         application = Application(
@@ -64,6 +65,8 @@ struct IngestEndpoint: Sendable {
     let path: String
     let publisher: IngestPublisher
     let logger: Logger
+    /// Told of every request answered 400 (its body as text and what is wrong).
+    let onMalformed: @Sendable (MalformedInput) -> Void
 
     func respond(to request: Request) async throws -> Response {
         let requestPath = request.uri.path
@@ -94,7 +97,8 @@ struct IngestEndpoint: Sendable {
         do throws(MalformedLineError) {
             event = try IngestDecoder.decode(headers: headers, body: Array(body.readableBytesView))
         } catch {
-            logger.warning("rejected malformed event", metadata: ["flow.error": "\(error.message)"])
+            let raw = String(decoding: body.readableBytesView, as: UTF8.self)
+            onMalformed(MalformedInput(origin: .request(path: path), raw: raw, error: error.message))
             return Self.error(.badRequest, error.message)
         }
         switch await publisher.publish(event) {
@@ -105,7 +109,8 @@ struct IngestEndpoint: Sendable {
             response.headers[.retryAfter] = "1"
             return response
         case .rejected(let message):
-            logger.warning("rejected event", metadata: ["flow.error": "\(message)", "flow.event_id": "\(event.id)"])
+            let raw = String(decoding: body.readableBytesView, as: UTF8.self)
+            onMalformed(MalformedInput(origin: .request(path: path), raw: raw, error: message))
             return Self.error(.badRequest, message)
         }
     }

@@ -33,7 +33,8 @@ extension ProducerRunner {
             port: address.port,
             path: path,
             publisher: publisher,
-            logger: logger
+            logger: logger,
+            onMalformed: { [self] input in scheduler.execute(on: queue) { self.refused(input) } }
         ) { bound in
             logger.info("http ingest listening", metadata: ["flow.listen": "\(address.host):\(bound)\(path)"])
             port.settle(bound)
@@ -55,6 +56,16 @@ extension ProducerRunner {
                 finishIfDone()
             }
         }
+    }
+
+    /// Reports a request answered 400 and, with a dead-letter topic, stores its envelope there (the sender
+    /// already has its answer, so the envelope may wait for room like any producer's).
+    private func refused(_ input: MalformedInput) {
+        var batch = ProducerBatch()
+        var random = ingestRandom
+        batch.append(input, target: target, random: &random, now: scheduler.wallClock)
+        ingestRandom = random
+        dispatch(batch)
     }
 
     /// Stops the ingest server, if one runs; its task then ends the producer's last in-flight work.

@@ -4,7 +4,8 @@ import Foundation
 /// An input line (or a generated event) that could not become a record, and where it came from.
 ///
 /// Invariant: it is reported, never dropped: as an envelope on the producer's dead-letter topic, or logged
-/// at error and counted in `ProducerStats.malformed`.
+/// at error and counted in `ProducerStats.malformed`; an HTTP request without a dead-letter topic is logged
+/// at warning only, since its sender was answered 400.
 struct MalformedInput: Sendable {
     /// Where the input came from: a line of a file (or of standard input), or a generated event.
     enum Origin: Sendable, Hashable {
@@ -12,6 +13,8 @@ struct MalformedInput: Sendable {
         case line(file: String, line: Int)
         /// The `seq` of a generated event.
         case generated(seq: Int)
+        /// An HTTP request to an `http` producer's `path`, answered 400.
+        case request(path: String)
     }
 
     /// The name reported for standard input.
@@ -24,8 +27,8 @@ struct MalformedInput: Sendable {
     var error: String
 
     /// The envelope for the dead-letter topic: type `flow.malformed`, source `flow/<producer>`, the raw input
-    /// as string data, and the extensions `flowproducer`, `flowerror` (at most 2 KiB) and either
-    /// `flowsourcefile` + `flowline` or `flowseq`.
+    /// as string data, and the extensions `flowproducer`, `flowerror` (at most 2 KiB) and one of
+    /// `flowsourcefile` + `flowline`, `flowseq` or `flowpath`.
     func envelope(id: String, producer: String, time: Date) -> CloudEvent {
         var extensions: [String: Value] = [
             "flowproducer": .string(producer),
@@ -37,6 +40,8 @@ struct MalformedInput: Sendable {
             extensions["flowline"] = .int(line)
         case .generated(let seq):
             extensions["flowseq"] = .int(seq)
+        case .request(let path):
+            extensions["flowpath"] = .string(path)
         }
         return CloudEvent(
             id: id,

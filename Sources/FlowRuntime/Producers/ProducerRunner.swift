@@ -59,6 +59,8 @@ public final class ProducerRunner: @unchecked Sendable {
     var ingest: IngestServer?
     /// The port that server bound.
     let port = ListeningPort()
+    /// Ids of the dead-letter envelopes of refused requests.
+    var ingestRandom: SeededRandom
 
     /// A runner that does nothing until `start(completion:)`. `seed` is the run seed: the producer's own
     /// stream is `Seeds.derive(seed, producer.name)`. `input` replaces standard input for a `stdin:`
@@ -82,6 +84,7 @@ public final class ProducerRunner: @unchecked Sendable {
         self.broker = broker
         self.scheduler = scheduler
         self.seed = Seeds.derive(seed, producer.name)
+        ingestRandom = SeededRandom(seed: self.seed)
         self.input = input
         queue = DispatchQueue(label: "flow.producer.\(producer.name)")
         readQueue = DispatchQueue(label: "flow.producer.\(producer.name).read")
@@ -197,6 +200,8 @@ public final class ProducerRunner: @unchecked Sendable {
         var metadata: Logger.Metadata = ["flow.error": "\(input.error)"]
         if let deadLetter = producer.deadLetter {
             metadata["flow.dead_letter_topic"] = "\(deadLetter)"
+        } else if case .request = input.origin {
+            // Its sender was answered 400: nothing is lost, the run does not fail.
         } else {
             counters.withLock { $0.malformed += 1 }
         }
@@ -208,6 +213,9 @@ public final class ProducerRunner: @unchecked Sendable {
         case .generated(let seq):
             metadata["flow.seq"] = "\(seq)"
             logger.error("malformed generated event", metadata: metadata)
+        case .request(let path):
+            metadata["flow.path"] = "\(path)"
+            logger.warning("rejected malformed event", metadata: metadata)
         }
     }
 

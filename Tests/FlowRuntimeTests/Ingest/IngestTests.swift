@@ -16,17 +16,19 @@ struct IngestTests {
         let port: Int
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
 
-        init(capacity: Int = 1024) async throws {
+        init(capacity: Int = 1024, deadLetter: String? = nil) async throws {
             let scheduler = DispatchScheduler()
             broker = MemoryBroker(scheduler: scheduler)
             try await broker.declare(TopicSpec(name: "orders", partitions: 1, capacity: capacity))
             try await broker.declareGroup("stalled", on: "orders")
-            let producer = Pipeline.Producer(
+            if let deadLetter { try await broker.declare(TopicSpec(name: deadLetter)) }
+            var producer = Pipeline.Producer(
                 name: "web",
                 to: "orders",
                 source: .http(listen: "127.0.0.1:0", path: "/events"),
                 location: location
             )
+            producer.deadLetter = deadLetter
             runner = ProducerRunner(
                 producer: producer,
                 topicKeys: TopicKeys([]),
@@ -110,6 +112,32 @@ struct IngestTests {
         try await rig.close()
     }
 
+    @Test func aMalformedEventFailsNothingWithoutADeadLetterTopic() async throws {
+        let rig = try await Rig()
+        #expect(try await rig.post("not json").status == 400)
+        #expect(rig.runner.stats == ProducerStats())
+        try await rig.close()
+    }
+
+    @Test func withADeadLetterTopicAMalformedEventIsKeptThereAsAnEnvelope() async throws {
+        let rig = try await Rig(deadLetter: "orders.dlq")
+        let body = #"{"specversion": "1.0", "source": "shop", "type": "T"}"#
+        #expect(try await rig.post(body).status == 400)
+        // The envelope is stored after the answer (its count follows the store): wait for it, bounded.
+        for _ in 0..<1000 where rig.runner.stats.deadLettered == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let envelope = try #require(try await rig.broker.records(of: "orders.dlq").first?.event)
+        #expect(envelope.type == "flow.malformed")
+        #expect(envelope.source == "flow/web")
+        #expect(envelope.data == .string(body))
+        #expect(envelope.extensions["flowpath"] == "/events")
+        #expect(envelope.extensions["flowerror"] == "cloudevent is missing required attribute \"id\"")
+        #expect(rig.runner.stats.deadLettered == 1)
+        #expect(rig.runner.stats.malformed == 0)
+        try await rig.close()
+    }
+
     @Test func aFullTopicAnswers503WithRetryAfter() async throws {
         let rig = try await Rig(capacity: 1)
         #expect(try await rig.post(Self.structured).status == 202)
@@ -117,6 +145,11 @@ struct IngestTests {
         #expect(reply.status == 503)
         #expect(reply.retryAfter == "1")
         #expect(reply.body.contains("topic \\\"orders\\\" is full"))
+        // 503 means not stored, now or later: a client that sends it again creates no duplicate.
+        let stats = try await rig.broker.stats(of: "orders")
+        #expect(stats.published == 1)
+        #expect(stats.waitingPublishes == 0)
+        #expect(rig.runner.stats.published == 1)
         try await rig.close()
     }
 

@@ -35,6 +35,29 @@ extension MemoryBroker {
         if stored > 0 { deliver(topic) }
     }
 
+    /// Stores each record whose partition has room now (see `Broker.offer`); a full partition refuses the rest
+    /// of the batch, and everything is refused while earlier batches wait.
+    func storeIfRoom(_ records: [OutgoingRecord], to name: String) -> Result<[Bool], BrokerError> {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let topic = topics[name] else { return .failure(.unknownTopic(name)) }
+        guard topic.waiting.isEmpty else { return .success(Array(repeating: false, count: records.count)) }
+        var full = Set<Int>()
+        var stored: [Bool] = []
+        stored.reserveCapacity(records.count)
+        for record in records {
+            let p = record.key.map { PartitionKey.partition(for: $0, partitions: topic.spec.partitions) }
+            if let p, full.contains(p) {
+                stored.append(false)
+                continue
+            }
+            let next = store([record], from: 0, in: topic)
+            if next == 0, let p { full.insert(p) }
+            stored.append(next == 1)
+        }
+        if stored.contains(true) { deliver(topic) }
+        return .success(stored)
+    }
+
     /// Stores waiting batches, oldest first, until one no longer fits; completes every batch fully stored.
     /// Returns whether anything was stored.
     @discardableResult

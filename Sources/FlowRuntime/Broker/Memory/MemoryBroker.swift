@@ -55,6 +55,18 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
         }
     }
 
+    public func offer(
+        _ records: [OutgoingRecord],
+        to topic: String,
+        queue completionQueue: DispatchQueue,
+        completion: @escaping @Sendable (Result<[Bool], BrokerError>) -> Void
+    ) {
+        scheduler.execute(on: queue) {
+            let result = self.storeIfRoom(records, to: topic)
+            self.scheduler.execute(on: completionQueue) { completion(result) }
+        }
+    }
+
     public func subscribe(
         _ request: SubscriptionRequest,
         sink: any DeliverySink
