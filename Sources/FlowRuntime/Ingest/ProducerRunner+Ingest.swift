@@ -34,11 +34,12 @@ extension ProducerRunner {
             path: path,
             publisher: publisher,
             logger: logger,
-            onMalformed: { [self] input in scheduler.execute(on: queue) { self.refused(input) } }
-        ) { bound in
-            logger.info("http ingest listening", metadata: ["flow.listen": "\(address.host):\(bound)\(path)"])
-            port.settle(bound)
-        }
+            onMalformed: { [self] input in scheduler.execute(on: queue) { self.refused(input) } },
+            onRunning: { bound in
+                logger.info("http ingest listening", metadata: ["flow.listen": "\(address.host):\(bound)\(path)"])
+                port.settle(bound)
+            }
+        )
         ingest = server
         inFlight += 1
         Task { [self] in
