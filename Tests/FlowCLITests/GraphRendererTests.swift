@@ -169,6 +169,29 @@ struct GraphRendererTests {
         #expect(GraphRenderer.render(try Self.awkward(), format: .dot) == expected)
     }
 
+    @Test func anHTTPProducerShowsWhereEventsArrive() {
+        let pipeline = Pipeline(
+            name: "web",
+            topics: [Pipeline.Topic(name: "orders", location: Self.here)],
+            producers: [
+                Pipeline.Producer(
+                    name: "shop",
+                    to: "orders",
+                    source: .http(listen: "127.0.0.1:8080", path: "/events"),
+                    location: Self.here
+                )
+            ],
+            location: Self.here
+        )
+        let mermaid = GraphRenderer.render(pipeline, format: .mermaid)
+        #expect(mermaid.contains(#"p_shop(["shop<br/>POST 127.0.0.1:8080/events"])"#), "\(mermaid)")
+        let dot = GraphRenderer.render(pipeline, format: .dot)
+        #expect(
+            dot.contains(#"p_shop [label="shop\nPOST 127.0.0.1:8080/events", shape=box, style=rounded];"#),
+            "\(dot)"
+        )
+    }
+
     @Test func anEmptyPipelineIsAnEmptyDiagram() {
         let empty = Pipeline(name: "empty", location: Self.here)
         #expect(GraphRenderer.render(empty, format: .mermaid) == "flowchart LR")

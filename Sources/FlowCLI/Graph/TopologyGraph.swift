@@ -47,7 +47,10 @@ struct TopologyGraph {
 
     init(_ pipeline: Pipeline) {
         let producerIDs = pipeline.producers.map { producer in
-            addNode(.producer, prefix: "p_", name: producer.name, lines: [producer.name])
+            // An http producer is where events enter from outside: its address is part of the picture.
+            var lines = [producer.name]
+            if case .http(let listen, let path) = producer.source { lines.append("POST \(listen)\(path)") }
+            return addNode(.producer, prefix: "p_", name: producer.name, lines: lines)
         }
         for topic in pipeline.topics where topicIDs[topic.name] == nil {
             let label = topic.partitions > 1 ? "\(topic.name) ×\(topic.partitions)" : topic.name
