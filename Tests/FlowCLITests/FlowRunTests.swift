@@ -139,6 +139,33 @@ struct FlowRunTests {
         #expect(outcome.stderr.contains("second signal"))
     }
 
+    @Test func untilIdleWithAnHTTPProducerWarnsThatItWillNotEndTheRun() throws {
+        let file = try Self.writePipeline(
+            """
+            version: 1
+            topics:
+              orders: {}
+            producers:
+              web:
+                to: orders
+                http: { listen: "127.0.0.1:0", path: /events }
+            consumers:
+              sink:
+                from: orders
+                steps:
+                  - drop
+            """
+        )
+        let outcome = try Self.signalled(
+            file,
+            signals: [SIGTERM],
+            after: "will not end this run",
+            extra: ["--until-idle", "--log-level", "warning"]
+        )
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr.contains("flow.producer=web"), "\(outcome.stderr)")
+    }
+
     static let endless = """
         version: 1
         name: endless

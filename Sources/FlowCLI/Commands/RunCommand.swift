@@ -73,6 +73,15 @@ public struct RunCommand: AsyncParsableCommand {
         }
         guard let pipeline = loaded.pipeline else { throw ExitCode(1) }
         let logger = makeLogger()
+        if untilIdle, duration == nil {
+            for producer in pipeline.producers {
+                guard case .http(let listen, let path) = producer.source else { continue }
+                logger.warning(
+                    "an http producer is never done, so --until-idle will not end this run; stop it with --for or Ctrl-C",
+                    metadata: ["flow.producer": "\(producer.name)", "flow.listen": "\(listen)\(path)"]
+                )
+            }
+        }
         let run = PipelineRun(
             pipeline: pipeline,
             options: RunOptions(seed: seed, grace: grace.duration, logger: logger)

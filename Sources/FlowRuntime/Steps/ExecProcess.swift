@@ -153,6 +153,9 @@ final class ExecProcess: @unchecked Sendable {
 
     private func ended(_ status: ExecOutcome.Ending.Status) {
         self.status = status
+        // The program has exited, but something it left in its process group (a background child) still holds
+        // an output pipe open, which would keep the step waiting for its timeout: it goes now.
+        if openStreams > 0 { kill(-process.processIdentifier, SIGKILL) }
         finishIfDone()
     }
 

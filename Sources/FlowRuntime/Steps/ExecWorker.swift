@@ -207,6 +207,8 @@ final class ExecWorker: @unchecked Sendable {
 
     private func exited(_ status: ExecOutcome.Ending.Status) {
         self.status = status
+        // Whatever the worker left in its process group would keep its pipes open and its end unseen.
+        if openStreams > 0 { kill(-pid, SIGKILL) }
         finishIfDone()
     }
 

@@ -111,6 +111,38 @@ extension StepHandlerTests {
         #expect(!failure.permanent)
     }
 
+    @Test func aBackgroundChildHoldingStdoutDoesNotKeepTheStepWaiting() throws {
+        // The child inherits stdout and sleeps; the program prints and exits. Time stands still (a 30 s
+        // timeout that is never reached), so the result can only come from the group being killed at exit.
+        let script = """
+            import subprocess
+            child = subprocess.Popen(['sleep', '30'])
+            print(json.dumps({'child': child.pid}), flush=True)
+            """
+        let h = try StepHarness(Self.python(script, after: "  - emit: audit", consumer: "timeout: 30s"))
+        let outcome = h.start(order())
+        let result = try #require(outcome.wait(), "the step waited for its background child")
+        guard case .int(let child)? = result.emitted?.first?.event.data["child"] else {
+            Issue.record("no child pid in \(result)")
+            return
+        }
+        #expect(Self.isDead(Int32(child)))
+    }
+
+    /// True once `pid` has ended: gone, or a zombie (an orphan is reaped by init, whenever that gets to it),
+    /// polling for at most 10 s.
+    static func isDead(_ pid: Int32) -> Bool {
+        let limit = Date().addingTimeInterval(10)
+        func ended() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+                return kill(pid, 0) != 0
+            }
+            return stat.contains(") Z ")
+        }
+        while !ended(), Date() < limit { usleep(10000) }
+        return ended()
+    }
+
     @Test func aProcessThatOutlivesTheTimeoutIsKilled() throws {
         let h = try StepHarness(Self.python("time.sleep(30)", consumer: "timeout: 200ms"))
         let outcome = h.start(order())
