@@ -176,6 +176,16 @@ struct MemoryBrokerTests {
         #expect(stats.published == 3)
     }
 
+    @Test func offerPutsAKeylessRecordOnAnyPartitionWithRoom() async throws {
+        // k1 fills its partition; the keyless records must all find the other one, whichever round-robin
+        // would have picked.
+        try await broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 2))
+        try await broker.declareGroup("g", on: "orders")
+        #expect(try offer(records("a", keys: ["k1", "k1", nil, nil, nil])) == [true, true, true, true, false])
+        let stats = try await broker.stats(of: "orders")
+        #expect(stats.published == 4)
+    }
+
     @Test func memoryStaysBoundedByCapacityWhilePublishersWait() async throws {
         try await broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 8))
         try await broker.declareGroup("g", on: "orders")

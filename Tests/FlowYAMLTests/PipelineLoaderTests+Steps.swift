@@ -243,7 +243,7 @@ extension PipelineLoaderTests {
         )
     }
 
-    @Test(arguments: ["ext", "ext.Region", "ext.a.b", "id", "data..x", "source", "data."])
+    @Test(arguments: ["ext", "ext.Region", "ext.a.b", "id", "data..x", "source", "data.", "ext.subject", "ext.data"])
     func setRejectsATargetOutsideTheEvent(target: String) {
         let result = LoaderProbe.load(
             LoaderProbe.consumerText(steps: "- set: { \"\(target)\": 1 }")

@@ -108,6 +108,26 @@ struct PipelineLoaderTests {
         )
     }
 
+    @Test func aGeneratedExtensionCannotBeNamedLikeAnAttribute() throws {
+        let result = LoaderProbe.load(
+            """
+            version: 1
+            topics:
+              orders: {}
+            producers:
+              shop:
+                to: orders
+                generate: { count: 1, event: { type: T, extensions: { subject: x } } }
+            consumers:
+              sink: { from: orders, steps: [drop] }
+            """
+        )
+        #expect(result.pipeline == nil)
+        let error = try #require(result.diagnostics.first { $0.severity == .error })
+        #expect(error.message == "\"subject\" is a CloudEvents attribute, not an extension")
+        #expect(error.location.line == 7)
+    }
+
     @Test func generateWithoutCountOrRateIsUnboundedAndUnthrottled() throws {
         let pipeline = try #require(
             LoaderProbe.load(

@@ -187,16 +187,25 @@ public struct CloudEvent: Hashable, Sendable {
     /// Writes `jsonObject` to `writer`, byte for byte the same as `writer.write(jsonObject)` without building
     /// the object first (exec workers get one per event).
     public func writeJSON(to writer: inout JSONWriter) {
-        var names = ["data", "id", "source", "specversion", "type"] + Array(extensions.keys)
-        if subject != nil { names.append("subject") }
-        if time != nil { names.append("time") }
-        if datacontenttype != nil { names.append("datacontenttype") }
+        var names = Set(extensions.keys)
+        names.formUnion(["data", "id", "source", "specversion", "type"])
+        if subject != nil { names.insert("subject") }
+        if time != nil { names.insert("time") }
+        if datacontenttype != nil { names.insert("datacontenttype") }
         writer.raw("{")
         for (index, name) in names.sorted().enumerated() {
             if index > 0 { writer.raw(",") }
             writer.writeString(name)
             writer.raw(":")
-            writer.write(attribute(name) ?? .null)
+            // As in `jsonObject`: a stored attribute wins over an extension of the same name (which the
+            // invariant rules out, but a hand-built event may still carry).
+            switch name {
+            case "subject" where subject == nil, "time" where time == nil,
+                "datacontenttype" where datacontenttype == nil:
+                writer.write(extensions[name] ?? .null)
+            default:
+                writer.write(attribute(name) ?? .null)
+            }
         }
         writer.raw("}")
     }

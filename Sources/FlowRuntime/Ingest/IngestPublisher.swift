@@ -16,8 +16,10 @@ final class IngestPublisher: Sendable {
     enum Result: Sendable, Equatable {
         case stored
         case full
-        /// The event cannot be published (its key does not evaluate, the broker refused it).
+        /// The event cannot be published: its key does not evaluate (the sender's fault).
         case rejected(String)
+        /// The broker failed (flow's fault, not the sender's); nothing was stored.
+        case failed(String)
     }
 
     let broker: any Broker
@@ -79,7 +81,7 @@ final class IngestPublisher: Sendable {
                 }
             case .failure(let error):
                 for request in waiting {
-                    request.answer.resume(returning: .rejected("topic \"\(topic)\" refused the event: \(error)"))
+                    request.answer.resume(returning: .failed("topic \"\(topic)\" cannot store events: \(error)"))
                 }
             }
         }

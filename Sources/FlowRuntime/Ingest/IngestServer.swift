@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// `GET /healthz` answers `ok`.
 ///
 /// Answers: 202 once the event is stored; 400 `{"error": "..."}` for a malformed event; 413 for a body over
-/// 1 MiB; 503 `{"error": "..."}` with `Retry-After: 1` while the topic is full; 404 elsewhere and 405 for
-/// another method on `path`.
+/// 1 MiB; 503 `{"error": "..."}` with `Retry-After: 1` while the topic is full; 500 when the broker fails;
+/// 404 elsewhere and 405 for another method on `path`.
 ///
 /// Invariants: the server binds only `host:port` as configured (port 0 picks a free one, reported by
 /// `run`); `run` returns after `stop()` once in-flight requests are answered, or throws when binding fails.
@@ -112,6 +112,9 @@ struct IngestEndpoint: Sendable {
             let raw = String(decoding: body.readableBytesView, as: UTF8.self)
             onMalformed(MalformedInput(origin: .request(path: path), raw: raw, error: message))
             return Self.error(.badRequest, message)
+        case .failed(let message):
+            logger.error("ingest cannot store events", metadata: ["flow.error": "\(message)"])
+            return Self.error(.internalServerError, message)
         }
     }
 

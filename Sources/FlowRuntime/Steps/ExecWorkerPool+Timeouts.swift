@@ -23,6 +23,8 @@ extension ExecWorkerPool {
         guard !isClosed else { return }
         let now = scheduler.now
         let timeout = self.timeout.map(DurationText.format) ?? "its deadline"
+        // Kill every late worker before sending anything again, so nothing is re-sent to a worker about to die.
+        var innocent: [ExecWorkerRequest] = []
         for worker in workers where worker.inFlight.values.contains(where: { $0.isLate(at: now) }) {
             logger.error(
                 "exec worker timed out; killing it",
@@ -32,13 +34,15 @@ extension ExecWorkerPool {
                 ]
             )
             kill(worker, crashed: false)
-            let held = worker.takeInFlight()
-            for request in held where request.isLate(at: now) {
+            for request in worker.takeInFlight() {
+                guard request.isLate(at: now) else {
+                    innocent.append(request)
+                    continue
+                }
                 request.completion(
                     .failure(message: "exec worker timed out after \(timeout); the worker was killed", permanent: false)
                 )
             }
-            requeue(held.filter { !$0.isLate(at: now) })
         }
         let expired = backlog.filter { $0.isLate(at: now) }
         backlog.removeAll { $0.isLate(at: now) }
@@ -47,6 +51,7 @@ extension ExecWorkerPool {
                 .failure(message: "timed out after \(timeout) waiting for an exec worker", permanent: false)
             )
         }
+        requeue(innocent.sorted { $0.id < $1.id })
         let remaining =
             workers.flatMap { $0.inFlight.values.compactMap(\.deadline) } + backlog.compactMap(\.deadline)
         if let earliest = remaining.min() { watch(earliest) }

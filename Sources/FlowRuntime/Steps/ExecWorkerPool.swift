@@ -126,7 +126,7 @@ final class ExecWorkerPool: @unchecked Sendable {
     // MARK: Dispatch
 
     /// Writes `request` to the best worker for it, starting one when that is allowed; false when it has to
-    /// wait. A request that cannot get a worker because none can start is completed with that failure.
+    /// wait. A request that finds no live worker and cannot start one is completed with that failure.
     private func place(_ request: ExecWorkerRequest) -> Bool {
         var best: ExecWorker?
         for worker in workers where !worker.holdsSuspect && (!request.isSuspect || worker.inFlight.isEmpty) {
@@ -136,7 +136,8 @@ final class ExecWorkerPool: @unchecked Sendable {
             switch startWorker() {
             case .success(let worker): best = worker
             case .failure(let failure):
-                if best == nil {
+                // With no worker at all the request cannot be served: fail it. With live workers it waits.
+                if best == nil, workers.isEmpty {
                     request.completion(.failure(message: failure.message, permanent: false))
                     return true
                 }

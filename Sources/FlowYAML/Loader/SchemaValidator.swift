@@ -284,10 +284,16 @@ struct SchemaValidator {
     }
 
     /// Why a user-chosen name is not allowed, if it is not: extension names follow CloudEvents (lower-case
-    /// letters and digits); topics, producers and consumers follow `isName`.
+    /// letters and digits, never an attribute's name, which `CloudEvent` reserves); topics, producers and consumers follow `isName`.
     static func nameProblem(_ name: String, names: String) -> (message: String, hint: String)? {
         switch names {
         case "extension":
+            if CloudEvent.coreAttributes.contains(name) {
+                return (
+                    "\"\(name)\" is a CloudEvents attribute, not an extension",
+                    "choose another name; type and subject are set directly, the other attributes by flow"
+                )
+            }
             let valid =
                 !name.isEmpty && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
             return valid ? nil : ("\"\(name)\" is not a valid extension name", "use lower-case letters and digits only")

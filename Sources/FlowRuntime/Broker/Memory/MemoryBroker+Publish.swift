@@ -36,7 +36,8 @@ extension MemoryBroker {
     }
 
     /// Stores each record whose partition has room now (see `Broker.offer`); a full partition refuses the rest
-    /// of the batch, and everything is refused while earlier batches wait.
+    /// of the batch's records for it (a keyless record tries every partition), and everything is refused
+    /// while earlier batches wait.
     func storeIfRoom(_ records: [OutgoingRecord], to name: String) -> Result<[Bool], BrokerError> {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let topic = topics[name] else { return .failure(.unknownTopic(name)) }
@@ -50,8 +51,15 @@ extension MemoryBroker {
                 stored.append(false)
                 continue
             }
-            let next = store([record], from: 0, in: topic)
+            var next = store([record], from: 0, in: topic)
             if next == 0, let p { full.insert(p) }
+            // A record without a key may go to any partition: try the others before refusing it.
+            var tries = 1
+            while p == nil, next == 0, tries < topic.spec.partitions {
+                topic.roundRobin &+= 1
+                tries += 1
+                next = store([record], from: 0, in: topic)
+            }
             stored.append(next == 1)
         }
         if stored.contains(true) { deliver(topic) }
