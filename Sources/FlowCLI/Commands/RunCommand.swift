@@ -73,6 +73,13 @@ public struct RunCommand: AsyncParsableCommand {
         }
         guard let pipeline = loaded.pipeline else { throw ExitCode(1) }
         let logger = makeLogger()
+        let run = PipelineRun(
+            pipeline: pipeline,
+            options: RunOptions(seed: seed, grace: grace.duration, logger: logger)
+        )
+        let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
+        // Lives until the process ends: a second signal during the drain must still find it.
+        let watcher = SignalWatcher { continuation.yield(.signal($0)) }
         if untilIdle, duration == nil {
             for producer in pipeline.producers {
                 guard case .http(let listen, let path) = producer.source else { continue }
@@ -82,13 +89,6 @@ public struct RunCommand: AsyncParsableCommand {
                 )
             }
         }
-        let run = PipelineRun(
-            pipeline: pipeline,
-            options: RunOptions(seed: seed, grace: grace.duration, logger: logger)
-        )
-        let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
-        // Lives until the process ends: a second signal during the drain must still find it.
-        let watcher = SignalWatcher { continuation.yield(.signal($0)) }
         let reason = try await execute(run, reasons: reasons, continuation: continuation, logger: logger)
         logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
         await run.shutdown()
