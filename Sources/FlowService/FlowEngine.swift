@@ -25,22 +25,37 @@ public struct FlowEngine: Sendable {
     /// Variables `${env.NAME}` reads; the process environment by default.
     public var environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// What `exec` steps' relative commands and `cwd`s are taken from; the process's directory by default.
+    public var currentDirectory: String
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
         self.environment = environment
+        self.currentDirectory = currentDirectory
     }
 
-    private var loader: PipelineLoader {
-        PipelineLoader(options: LoaderOptions(environment: environment, swiftHandlers: handlers.names))
+    /// The loader, reporting an `exec` program that cannot be found with `severity` (`command-not-found`).
+    private func loader(_ severity: Severity) -> PipelineLoader {
+        PipelineLoader(
+            options: LoaderOptions(
+                environment: environment,
+                swiftHandlers: handlers.names,
+                commands: LoaderOptions.CommandCheck(currentDirectory: currentDirectory, severity: severity)
+            )
+        )
     }
 
     /// Every problem in the file, as `flow validate` reports them.
     public func validate(file: String) -> [Diagnostic] {
-        loader.load(contentsOf: file).diagnostics
+        loader(.warning).load(contentsOf: file).diagnostics
     }
 
-    /// The checked pipeline, or `FlowEngineError.invalid` with its diagnostics.
+    /// The checked pipeline, or `FlowEngineError.invalid` with its diagnostics; as for `flow run`, an `exec`
+    /// program that cannot be found is an error.
     public func load(file: String) throws(FlowEngineError) -> Pipeline {
-        let result = loader.load(contentsOf: file)
+        let result = loader(.error).load(contentsOf: file)
         guard let pipeline = result.pipeline else { throw .invalid(result.diagnostics) }
         return pipeline
     }

@@ -23,7 +23,7 @@ struct DocumentationTests {
     func everyRuleHasASectionWithSeverityAndFix(rule: String) throws {
         let text = try Self.read("rules.md")
         let section = try #require(Self.section(rule, in: text), "docs/rules.md has no \"## \(rule)\" section")
-        let isWarning = rule == Rule.unreadTopic.id || rule == Rule.retryWithoutDeadLetter.id
+        let isWarning = RuleFixtureTests.warningRules.contains(rule)
         #expect(section.contains(isWarning ? "**Warning:**" : "**Error:**"))
         #expect(section.contains("**Fix:**"))
         #expect(section.contains("[\(rule)]"), "the example should show a finding of \(rule)")

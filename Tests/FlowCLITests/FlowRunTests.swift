@@ -120,6 +120,21 @@ struct FlowRunTests {
         #expect(outcome.stdout.isEmpty)
     }
 
+    @Test func aPipelineWhoseExecCommandIsMissingDoesNotStart() throws {
+        let outcome = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["run", "Tests/FlowCLITests/Fixtures/rules/command-not-found.yml", "--until-idle"]
+        )
+        #expect(outcome.status == 1)
+        #expect(
+            outcome.stderr.contains(
+                #"error: consumer "billing": command "pyhton3" not found on PATH [command-not-found]"#
+            ),
+            "\(outcome.stderr)"
+        )
+        #expect(outcome.stdout.isEmpty, "no summary: nothing ran")
+    }
+
     @Test func sigtermDrainsAndExitsZeroWithASummary() throws {
         let file = try Self.writePipeline(Self.endless)
         let outcome = try Self.signalled(file, signals: [SIGTERM])

@@ -58,7 +58,15 @@ public struct RunCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let loaded = PipelineLoader(options: LoaderOptions(environment: environment)).load(contentsOf: file)
+        let options = LoaderOptions(
+            environment: environment,
+            // An exec step whose program is missing would fail every event: do not start at all.
+            commands: LoaderOptions.CommandCheck(
+                currentDirectory: FileManager.default.currentDirectoryPath,
+                severity: .error
+            )
+        )
+        let loaded = PipelineLoader(options: options).load(contentsOf: file)
         if !loaded.diagnostics.isEmpty {
             var sources = SourceCache()
             if let text = loaded.source { sources.add(text, for: file) }

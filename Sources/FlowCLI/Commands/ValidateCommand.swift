@@ -67,10 +67,18 @@ public struct ValidateCommand: ParsableCommand {
         strict: Bool,
         color: Bool = false,
         environment: [String: String],
-        swiftHandlers: Set<String>? = nil
+        swiftHandlers: Set<String>? = nil,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
     ) -> (output: String, exitCode: Int32) {
         let (files, missing) = PipelineFiles.expand(paths)
-        let loader = PipelineLoader(options: LoaderOptions(environment: environment, swiftHandlers: swiftHandlers))
+        let loader = PipelineLoader(
+            options: LoaderOptions(
+                environment: environment,
+                swiftHandlers: swiftHandlers,
+                // A warning here: CI may validate where the handlers' runtimes are not installed.
+                commands: LoaderOptions.CommandCheck(currentDirectory: currentDirectory, severity: .warning)
+            )
+        )
         var diagnostics = missing
         var sources = SourceCache()
         for file in files {

@@ -25,6 +25,10 @@ extension Rule {
         "breaker-invalid",
         "circuit breaker needs failures >= 1 and a positive open_for"
     )
+    public static let commandNotFound = Rule(
+        "command-not-found",
+        "an exec step's program cannot be found where the run will look for it"
+    )
     public static let deadLetterCycle = Rule(
         "dead-letter-cycle",
         "dead-letter topics must not lead back to their source"
@@ -63,7 +67,7 @@ extension Rule {
 
     /// Every rule, alphabetical; tests check that each has a fixture and a `docs/rules.md` entry.
     public static let all: [Rule] = [
-        .breakerInvalid, .deadLetterCycle, .deadLetterSelf, .envMissing,
+        .breakerInvalid, .commandNotFound, .deadLetterCycle, .deadLetterSelf, .envMissing,
         .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration, .invalidRate, .invalidValue,
         .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .timeoutInvalid, .undeclaredTopic,
         .unknownFunction, .unknownHandler, .unknownKey, .unknownStep, .unreadTopic, .unsupportedVersion,

@@ -37,27 +37,10 @@ struct ExecCommand: Sendable {
         permanentExitCodes = exec.permanentExitCodes
         worker = exec.worker
         workers = exec.workers
-        let childEnvironment = environment.merging(exec.env) { _, step in step }
-        self.environment = childEnvironment
-        let directory = exec.cwd.map { Self.absolute($0, from: currentDirectory) }
-        self.directory = directory
-        let name = exec.command.first ?? ""
-        if name.contains("/") {
-            let path = Self.absolute(name, from: directory ?? currentDirectory)
-            executable =
-                FileManager.default.isExecutableFile(atPath: path)
-                ? .success(path) : .failure(Unresolved(message: "command \"\(name)\" is not an executable file"))
-        } else {
-            let path = (childEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
-            let found = path.lazy.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-            executable =
-                found.map { .success($0) } ?? .failure(Unresolved(message: "command \"\(name)\" not found on PATH"))
-        }
-    }
-
-    private static func absolute(_ path: String, from directory: String) -> String {
-        guard !path.hasPrefix("/") else { return path }
-        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+        self.environment = environment.merging(exec.env) { _, step in step }
+        directory = exec.cwd.map { ExecutableLookup.absolute($0, from: currentDirectory) }
+        executable = ExecutableLookup.resolve(exec, environment: environment, currentDirectory: currentDirectory)
+            .mapError { Unresolved(message: $0.message) }
     }
 }
 

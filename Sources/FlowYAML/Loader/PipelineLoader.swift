@@ -84,7 +84,11 @@ public struct PipelineLoader: Sendable {
         )
         let pipeline = decoder.decode(root)
         diagnostics += decoder.diagnostics
-        diagnostics += SemanticChecker(pipeline: pipeline, references: decoder.references).check()
+        let checker = SemanticChecker(pipeline: pipeline, references: decoder.references)
+        diagnostics += checker.check()
+        if let commands = options.commands {
+            diagnostics += checker.missingCommands(commands, environment: options.environment)
+        }
         let unique = Array(Set(diagnostics)).sortedForDisplay()
         return Result(pipeline: unique.hasErrors ? nil : pipeline, diagnostics: unique, source: text)
     }
