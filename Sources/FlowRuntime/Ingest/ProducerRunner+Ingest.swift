@@ -59,14 +59,29 @@ extension ProducerRunner {
         }
     }
 
-    /// Reports a request answered 400 and, with a dead-letter topic, stores its envelope there (the sender
-    /// already has its answer, so the envelope may wait for room like any producer's).
+    /// Reports a request answered 400 and, with a dead-letter topic, offers its envelope there. Offered, not
+    /// published: the sender already has its answer, and a flood of bad requests against a full dead-letter
+    /// topic must not pile up in memory, so an envelope that does not fit is logged at error instead.
     private func refused(_ input: MalformedInput) {
-        var batch = ProducerBatch()
-        var random = ingestRandom
-        batch.append(input, target: target, random: &random, now: scheduler.wallClock)
-        ingestRandom = random
-        dispatch(batch)
+        report(input)
+        guard let deadLetter = producer.deadLetter else { return }
+        let envelope = input.envelope(id: ingestRandom.uuid(), producer: producer.name, time: scheduler.wallClock)
+        inFlight += 1
+        broker.offer([OutgoingRecord(event: envelope)], to: deadLetter, queue: queue) { [self] result in
+            inFlight -= 1
+            switch result {
+            case .success(let stored) where stored == [true]:
+                counters.withLock { $0.deadLettered += 1 }
+            case .success:
+                logger.error(
+                    "dead-letter topic is full; a malformed request was not kept",
+                    metadata: ["flow.dead_letter_topic": "\(deadLetter)", "flow.error": "\(input.error)"]
+                )
+            case .failure(let error):
+                end(.failed("producer \"\(producer.name)\" cannot publish to topic \"\(deadLetter)\": \(error)"))
+            }
+            finishIfDone()
+        }
     }
 
     /// Stops the ingest server, if one runs; its task then ends the producer's last in-flight work.

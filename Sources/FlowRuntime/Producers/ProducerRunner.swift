@@ -196,7 +196,7 @@ public final class ProducerRunner: @unchecked Sendable {
         }
     }
 
-    private func report(_ input: MalformedInput) {
+    func report(_ input: MalformedInput) {
         var metadata: Logger.Metadata = ["flow.error": "\(input.error)"]
         if let deadLetter = producer.deadLetter {
             metadata["flow.dead_letter_topic"] = "\(deadLetter)"

@@ -15,13 +15,18 @@ struct IngestTests {
         let runner: ProducerRunner
         let port: Int
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let logs = LogCapture()
 
-        init(capacity: Int = 1024, deadLetter: String? = nil) async throws {
+        /// A dead-letter topic with `deadLetterCapacity` gets a group that never reads, so it can fill up.
+        init(capacity: Int = 1024, deadLetter: String? = nil, deadLetterCapacity: Int? = nil) async throws {
             let scheduler = DispatchScheduler()
             broker = MemoryBroker(scheduler: scheduler)
             try await broker.declare(TopicSpec(name: "orders", partitions: 1, capacity: capacity))
             try await broker.declareGroup("stalled", on: "orders")
-            if let deadLetter { try await broker.declare(TopicSpec(name: deadLetter)) }
+            if let deadLetter {
+                try await broker.declare(TopicSpec(name: deadLetter, capacity: deadLetterCapacity ?? 1024))
+                if deadLetterCapacity != nil { try await broker.declareGroup("stalled", on: deadLetter) }
+            }
             var producer = Pipeline.Producer(
                 name: "web",
                 to: "orders",
@@ -34,7 +39,7 @@ struct IngestTests {
                 topicKeys: TopicKeys([]),
                 broker: broker,
                 scheduler: scheduler,
-                logger: LogCapture().logger(),
+                logger: logs.logger(),
                 seed: 1
             )
             runner.start { _ in }
@@ -135,6 +140,23 @@ struct IngestTests {
         #expect(envelope.extensions["flowerror"] == "cloudevent is missing required attribute \"id\"")
         #expect(rig.runner.stats.deadLettered == 1)
         #expect(rig.runner.stats.malformed == 0)
+        try await rig.close()
+    }
+
+    @Test func malformedRequestsNeverWaitForAFullDeadLetterTopic() async throws {
+        let rig = try await Rig(deadLetter: "orders.dlq", deadLetterCapacity: 1)
+        #expect(try await rig.post("not json").status == 400)
+        #expect(try await rig.post("nor this").status == 400)
+        // Both answers are out; the second envelope did not fit and is not parked (memory stays bounded).
+        let dropped = "dead-letter topic is full; a malformed request was not kept"
+        for _ in 0..<1000 where rig.logs.entries(dropped).isEmpty {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(rig.logs.entries(dropped).first?.metadata["flow.dead_letter_topic"] == "orders.dlq")
+        let stats = try await rig.broker.stats(of: "orders.dlq")
+        #expect(stats.published == 1)
+        #expect(stats.waitingPublishes == 0)
+        #expect(rig.runner.stats.deadLettered == 1)
         try await rig.close()
     }
 
