@@ -186,6 +186,24 @@ struct MemoryBrokerTests {
         #expect(stats.published == 4)
     }
 
+    @Test func aPublishPastCapacityIsStoredAtOnceAheadOfWaitingBatches() async throws {
+        try await broker.declare(TopicSpec(name: "orders", capacity: 2))
+        try await broker.declareGroup("g", on: "orders")
+        let waiting = broker.publish(records("a", keys: [nil, nil, nil]), to: "orders")
+        scheduler.settle()
+        #expect(!waiting.isComplete)
+        let probe = PublishProbe()
+        broker.publish(records("b", keys: [nil, nil]), to: "orders", pastCapacity: true, queue: callbackQueue) {
+            probe($0)
+        }
+        scheduler.settle()
+        #expect(probe.isComplete)
+        #expect(!waiting.isComplete, "the waiting batch still waits for room")
+        let stats = try await broker.stats(of: "orders")
+        #expect(stats.published == 4)
+        #expect(stats.retained == 4)
+    }
+
     @Test func memoryStaysBoundedByCapacityWhilePublishersWait() async throws {
         try await broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 8))
         try await broker.declareGroup("g", on: "orders")

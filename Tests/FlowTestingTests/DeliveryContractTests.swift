@@ -99,6 +99,68 @@ struct DeliveryContractTests {
         #expect(summary.consumers[0].stats.processed == 100)
     }
 
+    /// A consumer that emits into its own full source, and a retry topic that feeds back into a full topic:
+    /// publishes closing a cycle go past capacity, so neither cycle can stall.
+    @Test(arguments: [
+        (
+            """
+            t: { capacity: 4 }
+            """,
+            """
+            c:
+                from: t
+                concurrency: 2
+                steps:
+                  - route:
+                      - { when: type == "Job", steps: [{ emit: { to: t, type: Again } }] }
+            """,
+            "t", 400
+        ),
+        (
+            """
+            t: { capacity: 4 }
+              t.retry: { capacity: 4 }
+            """,
+            """
+            c:
+                from: t
+                concurrency: 2
+                steps:
+                  - route:
+                      - { when: type == "Job", to: t.retry }
+              retrier:
+                from: t.retry
+                steps:
+                  - emit: { to: t, type: Again }
+            """,
+            "t", 400
+        ),
+    ])
+    func aCycleThroughFullTopicsDoesNotStall(
+        topics: String,
+        consumers: String,
+        source: String,
+        processed: Int
+    )
+        async throws
+    {
+        let yaml = """
+            version: 1
+            topics:
+              \(topics)
+            producers:
+              source:
+                to: \(source)
+                generate: { count: 200, event: { type: Job, data: { n: "${seq()}" } } }
+            consumers:
+              \(consumers)
+            """
+        let harness = try await PipelineHarness.start(yaml: yaml)
+        let summary = try await harness.runUntilIdle(limit: .seconds(10))
+        #expect(summary.consumers[0].stats.processed == processed)
+        #expect(summary.topics.first { $0.name == source }?.published == processed)
+    }
+
     @Test func shutdownDrainsInFlightWorkWithinTheGrace() async throws {
         let yaml = """
             version: 1

@@ -71,7 +71,7 @@ struct TopologyGraph {
         }
         for (consumer, id) in zip(pipeline.consumers, consumerIDs) {
             addEdge(from: topicID(consumer.from), to: id, .flow, label: consumer.filter.map { Self.filterLabel($0) })
-            for target in Self.emitTargets(of: consumer.steps) {
+            for target in consumer.emitTargets {
                 addEdge(from: id, to: topicID(target), .emit, label: "emit")
             }
             if let deadLetter = consumer.deadLetter {
@@ -113,19 +113,8 @@ struct TopologyGraph {
     private static func referencedTopics(of pipeline: Pipeline) -> [String] {
         pipeline.producers.flatMap { [$0.to] + ($0.deadLetter.map { [$0] } ?? []) }
             + pipeline.consumers.flatMap { consumer in
-                [consumer.from] + emitTargets(of: consumer.steps) + (consumer.deadLetter.map { [$0] } ?? [])
+                [consumer.from] + consumer.emitTargets + (consumer.deadLetter.map { [$0] } ?? [])
             }
-    }
-
-    /// Topics that `steps` publish to: `emit` steps, `route` cases' `to:` shorthand and emits nested in cases.
-    private static func emitTargets(of steps: [Step]) -> [String] {
-        steps.flatMap { step -> [String] in
-            switch step.kind {
-            case .emit(let emit): [emit.to]
-            case .route(let cases): cases.flatMap { ($0.to.map { [$0] } ?? []) + emitTargets(of: $0.steps) }
-            default: []
-            }
-        }
     }
 
     private static func filterLabel(_ filter: Expression) -> String {

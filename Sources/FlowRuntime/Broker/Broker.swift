@@ -29,9 +29,13 @@ public protocol Broker: AnyObject, Sendable {
 
     /// Stores `records` in order and then calls `completion` on `queue`. While a target partition is full
     /// the batch (and every later batch to the topic) waits; the producer is slowed, memory stays flat.
+    /// With `pastCapacity` the records are stored at once, full or not, ahead of waiting batches: for a
+    /// consumer's publishes that close a cycle back to its own source (`Pipeline.feedbackTopics`), which
+    /// would otherwise wait for room only the cycle itself can make.
     func publish(
         _ records: [OutgoingRecord],
         to topic: String,
+        pastCapacity: Bool,
         queue: DispatchQueue,
         completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
     )
@@ -55,4 +59,16 @@ public protocol Broker: AnyObject, Sendable {
 
     /// Counters and offsets of `topic` at this moment.
     func stats(of topic: String) async throws(BrokerError) -> TopicStats
+}
+
+extension Broker {
+    /// `publish` within capacity: waits while a target partition is full.
+    public func publish(
+        _ records: [OutgoingRecord],
+        to topic: String,
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
+    ) {
+        publish(records, to: topic, pastCapacity: false, queue: queue, completion: completion)
+    }
 }

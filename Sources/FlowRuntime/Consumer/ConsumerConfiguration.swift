@@ -28,6 +28,9 @@ public struct ConsumerConfiguration: Sendable {
     public var circuitBreaker: CircuitBreakerPolicy?
     /// Most records held (queued, running, retrying, publishing) before the broker stops pushing.
     public var window: Int
+    /// Topics this consumer's publishes go to past capacity: those that lead back to its own source
+    /// (`Pipeline.feedbackTopics`), where waiting for room could stall the cycle for good.
+    public var pastCapacity: Set<String>
 
     /// A configuration; `group` and `member` default to `name`, `window` to `defaultWindow` (never below
     /// `concurrency`).
@@ -41,7 +44,8 @@ public struct ConsumerConfiguration: Sendable {
         retry: RetryPolicy = .none,
         deadLetter: String? = nil,
         circuitBreaker: CircuitBreakerPolicy? = nil,
-        window: Int? = nil
+        window: Int? = nil,
+        pastCapacity: Set<String> = []
     ) {
         precondition(concurrency >= 1, "concurrency must be at least 1")
         self.name = name
@@ -54,10 +58,16 @@ public struct ConsumerConfiguration: Sendable {
         self.deadLetter = deadLetter
         self.circuitBreaker = circuitBreaker
         self.window = max(window ?? Self.defaultWindow, concurrency)
+        self.pastCapacity = pastCapacity
     }
 
-    /// The policy of a pipeline consumer.
-    public init(_ consumer: Pipeline.Consumer, member: String? = nil, window: Int? = nil) {
+    /// The policy of a pipeline consumer; `pastCapacity` is `pipeline.feedbackTopics(of: consumer)`.
+    public init(
+        _ consumer: Pipeline.Consumer,
+        member: String? = nil,
+        window: Int? = nil,
+        pastCapacity: Set<String> = []
+    ) {
         self.init(
             name: consumer.name,
             topic: consumer.from,
@@ -68,7 +78,8 @@ public struct ConsumerConfiguration: Sendable {
             retry: consumer.retry,
             deadLetter: consumer.deadLetter,
             circuitBreaker: consumer.circuitBreaker,
-            window: window
+            window: window,
+            pastCapacity: pastCapacity
         )
     }
 }

@@ -49,7 +49,8 @@ extension ConsumerRunner {
         for batch in outbox {
             let jobs = batch.jobs
             let topic = batch.topic
-            broker.publish(batch.records, to: topic, queue: queue) { result in
+            let pastCapacity = configuration.pastCapacity.contains(topic)
+            broker.publish(batch.records, to: topic, pastCapacity: pastCapacity, queue: queue) { result in
                 self.published(jobs, to: topic, result)
             }
         }

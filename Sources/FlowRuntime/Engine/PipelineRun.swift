@@ -62,7 +62,7 @@ public final class PipelineRun: @unchecked Sendable {
                 httpClient: httpClient
             )
             let runner = ConsumerRunner(
-                configuration: ConsumerConfiguration(consumer),
+                configuration: ConsumerConfiguration(consumer, pastCapacity: pipeline.feedbackTopics(of: consumer)),
                 broker: broker,
                 scheduler: options.scheduler,
                 logger: logger,

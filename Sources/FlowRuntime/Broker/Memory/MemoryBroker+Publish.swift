@@ -3,10 +3,11 @@ import FlowCore
 
 extension MemoryBroker {
     /// Stores what fits of `records` now and parks the rest behind earlier waiting batches (FIFO per topic,
-    /// so a producer's order is kept across batches).
+    /// so a producer's order is kept across batches); with `pastCapacity` stores all of them at once.
     func enqueue(
         _ records: [OutgoingRecord],
         to name: String,
+        pastCapacity: Bool = false,
         queue completionQueue: DispatchQueue,
         completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
     ) {
@@ -16,8 +17,8 @@ extension MemoryBroker {
             return
         }
         var stored = 0
-        if topic.waiting.isEmpty {
-            stored = store(records, from: 0, in: topic)
+        if pastCapacity || topic.waiting.isEmpty {
+            stored = store(records, from: 0, in: topic, pastCapacity: pastCapacity)
             if stored == records.count {
                 scheduler.execute(on: completionQueue) { completion(.success(())) }
             }
@@ -87,9 +88,15 @@ extension MemoryBroker {
         return storedAny
     }
 
-    /// Appends `records[start...]` until a target partition is full; returns the index of the first record
-    /// not stored. Round-robin advances only for stored records, so a retried record keeps its partition.
-    private func store(_ records: [OutgoingRecord], from start: Int, in topic: MemoryTopic) -> Int {
+    /// Appends `records[start...]` until a target partition is full (never, with `pastCapacity`); returns the
+    /// index of the first record not stored. Round-robin advances only for stored records, so a retried
+    /// record keeps its partition.
+    private func store(
+        _ records: [OutgoingRecord],
+        from start: Int,
+        in topic: MemoryTopic,
+        pastCapacity: Bool = false
+    ) -> Int {
         let partitions = topic.spec.partitions
         let retention = topic.spec.retention
         let unread = topic.groups.isEmpty
@@ -103,7 +110,7 @@ extension MemoryBroker {
             } else {
                 p = topic.roundRobin % partitions
             }
-            guard topic.hasRoom(in: p) else { break }
+            guard pastCapacity || topic.hasRoom(in: p) else { break }
             if key == nil { topic.roundRobin &+= 1 }
             topic.partitions[p].append(key: key, event: records[index].event, partition: p)
             if unread && topic.partitions[p].log.count > retention {

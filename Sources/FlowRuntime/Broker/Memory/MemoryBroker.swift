@@ -47,11 +47,18 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
     public func publish(
         _ records: [OutgoingRecord],
         to topic: String,
+        pastCapacity: Bool,
         queue completionQueue: DispatchQueue,
         completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
     ) {
         scheduler.execute(on: queue) {
-            self.enqueue(records, to: topic, queue: completionQueue, completion: completion)
+            self.enqueue(
+                records,
+                to: topic,
+                pastCapacity: pastCapacity,
+                queue: completionQueue,
+                completion: completion
+            )
         }
     }
 
