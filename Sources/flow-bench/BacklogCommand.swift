@@ -16,14 +16,7 @@ struct BacklogCommand: AsyncParsableCommand {
     @Option(help: "Events to publish.")
     var count = 1_000_000
 
-    @Option(help: "Events per publish batch.")
-    var batch = 256
-
-    @Option(help: "Publish batches handed to the broker and not yet stored, at most.")
-    var inFlight = 4
-
-    @Option(help: "The consumer's credit window: records delivered and not yet committed, at most.")
-    var window = ConsumerConfiguration.defaultWindow
+    @OptionGroup var publishing: PublishOptions
 
     /// An event with a 100-byte payload in an object, numbered `index`: heap-allocated like real data.
     static func event(_ index: Int) -> CloudEvent {
@@ -36,6 +29,7 @@ struct BacklogCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (batch, inFlight, window) = (publishing.batch, publishing.inFlight, publishing.window)
         let eventSize = Self.measureEventSize()
         let baseline = ProcessMemory.resident ?? 0
         let canReset = ProcessMemory.resetPeak()

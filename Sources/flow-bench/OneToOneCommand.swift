@@ -11,16 +11,10 @@ struct OneToOneCommand: AsyncParsableCommand {
     @Option(help: "Events to publish.")
     var count = 2_000_000
 
-    @Option(help: "Events per publish batch.")
-    var batch = 256
-
-    @Option(help: "Publish batches handed to the broker and not yet stored, at most.")
-    var inFlight = 4
-
-    @Option(help: "The consumer's credit window: records delivered and not yet committed, at most.")
-    var window = ConsumerConfiguration.defaultWindow
+    @OptionGroup var publishing: PublishOptions
 
     func run() async throws {
+        let (batch, inFlight, window) = (publishing.batch, publishing.inFlight, publishing.window)
         let batches = BrokerBench.prebuilt(count, size: batch) { OutgoingRecord(event: BrokerBench.smallEvent($0)) }
         let bench = BrokerBench(batchSize: batch, maxInFlight: inFlight, window: window)
         var flow = try await bench.run(count: count) { batches[$0] }

@@ -20,16 +20,10 @@ struct PartitionsCommand: AsyncParsableCommand {
     @Option(help: "Distinct partition keys.")
     var keys = 64
 
-    @Option(help: "Events per publish batch.")
-    var batch = 256
-
-    @Option(help: "Publish batches handed to the broker and not yet stored, at most.")
-    var inFlight = 4
-
-    @Option(help: "The consumer's credit window: records delivered and not yet committed, at most.")
-    var window = ConsumerConfiguration.defaultWindow
+    @OptionGroup var publishing: PublishOptions
 
     func run() async throws {
+        let (batch, inFlight, window) = (publishing.batch, publishing.inFlight, publishing.window)
         let names = (0..<keys).map { "key-\($0)" }
         let batches = BrokerBench.prebuilt(count, size: batch) {
             OutgoingRecord(key: names[$0 % names.count], event: BrokerBench.smallEvent($0))
