@@ -167,13 +167,13 @@ struct MemoryBrokerTests {
         #expect(stats.published == 3)
         #expect(stats.waitingPublishes == 0, "a refused record is not parked")
 
-        // A publish waiting for room goes first: while it waits, every offer is refused.
+        // A publish waiting for room in k1's partition goes first there; k2's partition still takes offers.
         let waiting = broker.publish(records("b", keys: ["k1"]), to: "orders")
         scheduler.settle()
         #expect(!waiting.isComplete)
-        #expect(try offer(records("c", keys: ["k2"])) == [false])
+        #expect(try offer(records("c", keys: ["k1", "k2"])) == [false, true])
         stats = try await broker.stats(of: "orders")
-        #expect(stats.published == 3)
+        #expect(stats.published == 4)
     }
 
     @Test func offerPutsAKeylessRecordOnAnyPartitionWithRoom() async throws {
@@ -202,6 +202,38 @@ struct MemoryBrokerTests {
         let stats = try await broker.stats(of: "orders")
         #expect(stats.published == 4)
         #expect(stats.retained == 4)
+    }
+
+    @Test func aFullPartitionHoldsBackOnlyTheRecordsBoundForIt() async throws {
+        try await broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 1))
+        try await broker.declareGroup("g", on: "orders")
+        let (sink, subscription) = try await join("g")
+        let (k1, k2) = ("k1", "k2")
+        try #require(PartitionKey.partition(for: k1, partitions: 2) != PartitionKey.partition(for: k2, partitions: 2))
+        let first = broker.publish(records("a", keys: [k1, k1, k2]), to: "orders")
+        let second = broker.publish(records("b", keys: [k2, k1]), to: "orders")
+        scheduler.settle()
+        // a0 fills k1's partition and a2 k2's; a1, b0 and b1 wait, each behind the earlier records of its partition.
+        #expect(Set(sink.ids) == ["a0", "a2"])
+        #expect(!first.isComplete && !second.isComplete)
+
+        // Room in k2's partition: b0 goes (nothing earlier waits for it) though a1 still waits for k1's.
+        let p2 = PartitionKey.partition(for: k2, partitions: 2)
+        subscription.ack([RecordPosition(partition: p2, offset: 0)])
+        scheduler.settle()
+        #expect(Array(sink.ids.dropFirst(2)) == ["b0"])
+        #expect(!first.isComplete && !second.isComplete)
+
+        // Room in k1's partition: a1 first, then b1 once a1 is acked; the batches complete in turn.
+        let p1 = PartitionKey.partition(for: k1, partitions: 2)
+        subscription.ack([RecordPosition(partition: p1, offset: 0)])
+        scheduler.settle()
+        #expect(Array(sink.ids.dropFirst(2)) == ["b0", "a1"])
+        #expect(first.isComplete && !second.isComplete)
+        subscription.ack([RecordPosition(partition: p1, offset: 1)])
+        scheduler.settle()
+        #expect(Array(sink.ids.dropFirst(2)) == ["b0", "a1", "b1"])
+        #expect(second.isComplete)
     }
 
     @Test func memoryStaysBoundedByCapacityWhilePublishersWait() async throws {

@@ -16,8 +16,9 @@ import Dispatch
 /// - A delivered record is leased to its member; an unacked record whose member leaves (or whose finite
 ///   lease expires) is delivered again: delivery is at least once.
 /// - Backpressure: when a partition already holds `capacity` records not yet acked by the slowest group,
-///   `publish` waits; its completion runs only when every record of the batch is stored. `offer` never
-///   waits: it stores what fits now and refuses the rest, for sources that can tell their sender "full".
+///   records bound for it wait (in order, behind earlier ones for it); records for other partitions are
+///   stored. `publish` completes only when every record of the batch is stored. `offer` never waits: it
+///   stores what can be stored now and refuses the rest, for sources that can tell their sender "full".
 /// - A topic with no group keeps up to `retention` records per partition for inspection; older ones are
 ///   evicted and counted in `TopicStats.evicted` (never silently).
 public protocol Broker: AnyObject, Sendable {
@@ -27,9 +28,10 @@ public protocol Broker: AnyObject, Sendable {
     /// Creates consumer group `group` on `topic`, starting at the earliest retained offset; idempotent.
     func declareGroup(_ group: String, on topic: String) async throws(BrokerError)
 
-    /// Stores `records` in order and then calls `completion` on `queue`. While a target partition is full
-    /// the batch (and every later batch to the topic) waits; the producer is slowed, memory stays flat.
-    /// With `pastCapacity` the records are stored at once, full or not, ahead of waiting batches: for a
+    /// Stores `records` in order per partition and then calls `completion` on `queue`. A record whose
+    /// partition is full waits, and so does every later record (of this or later batches) bound for that
+    /// partition; the producer is slowed, memory stays flat, order per key holds. With `pastCapacity` the
+    /// records are stored at once, full or not, ahead of waiting records: for a
     /// consumer's publishes that close a cycle back to its own source (`Pipeline.feedbackTopics`), which
     /// would otherwise wait for room only the cycle itself can make.
     func publish(
@@ -42,8 +44,8 @@ public protocol Broker: AnyObject, Sendable {
 
     /// Stores each of `records` that fits now, without waiting, then calls `completion` on `queue` with one
     /// flag per record: stored, or refused because its partition is full. A refused record is not stored,
-    /// ever. Once a partition refuses a record it refuses the rest of the batch too, and while earlier
-    /// `publish` batches wait for the topic everything is refused, so order per key and per producer holds.
+    /// ever. Once a partition refuses a record it refuses the rest of the batch too, and while records of
+    /// earlier `publish` batches wait for a partition it refuses records for it, so order per key holds.
     func offer(
         _ records: [OutgoingRecord],
         to topic: String,

@@ -1,9 +1,13 @@
 import Dispatch
 import FlowCore
 
+/// Publishing into a memory topic, per partition: a record is stored when its partition has room and no
+/// earlier record still waits for that partition, so order holds per partition (and so per key) while a full
+/// partition holds back only the records bound for it. A keyless record takes the next partition, in
+/// round-robin order, that can take it.
 extension MemoryBroker {
-    /// Stores what fits of `records` now and parks the rest behind earlier waiting batches (FIFO per topic,
-    /// so a producer's order is kept across batches); with `pastCapacity` stores all of them at once.
+    /// Stores what fits of `records` now and parks the rest, in order, behind earlier records waiting for the
+    /// same partitions; with `pastCapacity` stores all of them at once.
     func enqueue(
         _ records: [OutgoingRecord],
         to name: String,
@@ -16,109 +20,93 @@ extension MemoryBroker {
             scheduler.execute(on: completionQueue) { completion(.failure(.unknownTopic(name))) }
             return
         }
-        var stored = 0
-        if pastCapacity || topic.waiting.isEmpty {
-            stored = store(records, from: 0, in: topic, pastCapacity: pastCapacity)
-            if stored == records.count {
-                scheduler.execute(on: completionQueue) { completion(.success(())) }
-            }
+        var blocked = pastCapacity ? [] : topic.waitingPartitions()
+        var pending: [Int] = []
+        for index in records.indices where !place(records[index], in: topic, blocked: &blocked, pastCapacity) {
+            pending.append(index)
         }
-        if stored < records.count {
+        if pending.isEmpty {
+            scheduler.execute(on: completionQueue) { completion(.success(())) }
+        } else {
             topic.waiting.append(
                 MemoryTopic.WaitingPublish(
                     records: records,
-                    next: stored,
+                    pending: pending,
                     queue: completionQueue,
                     completion: completion
                 )
             )
         }
-        if stored > 0 { deliver(topic) }
+        if pending.count < records.count { deliver(topic) }
     }
 
-    /// Stores each record whose partition has room now (see `Broker.offer`); a full partition refuses the rest
-    /// of the batch's records for it (a keyless record tries every partition), and everything is refused
-    /// while earlier batches wait.
+    /// Stores each record that can be stored now (see `Broker.offer`): its partition has room and no earlier
+    /// record, waiting or refused in this batch, is bound for it.
     func storeIfRoom(_ records: [OutgoingRecord], to name: String) -> Result<[Bool], BrokerError> {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let topic = topics[name] else { return .failure(.unknownTopic(name)) }
-        guard topic.waiting.isEmpty else { return .success(Array(repeating: false, count: records.count)) }
-        var full = Set<Int>()
-        var stored: [Bool] = []
-        stored.reserveCapacity(records.count)
-        for record in records {
-            let p = record.key.map { PartitionKey.partition(for: $0, partitions: topic.spec.partitions) }
-            if let p, full.contains(p) {
-                stored.append(false)
-                continue
-            }
-            var next = store([record], from: 0, in: topic)
-            if next == 0, let p { full.insert(p) }
-            // A record without a key may go to any partition: try the others before refusing it.
-            var tries = 1
-            while p == nil, next == 0, tries < topic.spec.partitions {
-                topic.roundRobin &+= 1
-                tries += 1
-                next = store([record], from: 0, in: topic)
-            }
-            stored.append(next == 1)
-        }
+        var blocked = topic.waitingPartitions()
+        let stored = records.map { place($0, in: topic, blocked: &blocked, false) }
         if stored.contains(true) { deliver(topic) }
         return .success(stored)
     }
 
-    /// Stores waiting batches, oldest first, until one no longer fits; completes every batch fully stored.
-    /// Returns whether anything was stored.
+    /// Stores waiting records, oldest batch first, each as soon as its partition can take it; completes every
+    /// batch fully stored (a later batch may complete first when its partitions had room). Returns whether
+    /// anything was stored.
     @discardableResult
     func storeWaiting(in topic: MemoryTopic) -> Bool {
         dispatchPrecondition(condition: .onQueue(queue))
+        var blocked = Set<Int>()
         var storedAny = false
-        while var head = topic.waiting.first {
-            let next = store(head.records, from: head.next, in: topic)
-            storedAny = storedAny || next > head.next
-            head.next = next
-            guard next == head.records.count else {
-                topic.waiting[0] = head
-                break
+        var index = 0
+        while index < topic.waiting.count {
+            let batch = topic.waiting[index]
+            let left = batch.pending.filter { !place(batch.records[$0], in: topic, blocked: &blocked, false) }
+            storedAny = storedAny || left.count < batch.pending.count
+            guard left.isEmpty else {
+                topic.waiting[index].pending = left
+                index += 1
+                continue
             }
-            _ = topic.waiting.popFirst()
-            let completion = head.completion
-            scheduler.execute(on: head.queue) { completion(.success(())) }
+            topic.waiting.remove(at: index)
+            let completion = batch.completion
+            scheduler.execute(on: batch.queue) { completion(.success(())) }
         }
         return storedAny
     }
 
-    /// Appends `records[start...]` until a target partition is full (never, with `pastCapacity`); returns the
-    /// index of the first record not stored. Round-robin advances only for stored records, so a retried
-    /// record keeps its partition.
-    private func store(
-        _ records: [OutgoingRecord],
-        from start: Int,
+    /// Stores `record` when a partition can take it (any, with `pastCapacity`); otherwise adds its partition
+    /// to `blocked` (a keyed record) and returns false.
+    private func place(
+        _ record: OutgoingRecord,
         in topic: MemoryTopic,
-        pastCapacity: Bool = false
-    ) -> Int {
+        blocked: inout Set<Int>,
+        _ pastCapacity: Bool
+    ) -> Bool {
         let partitions = topic.spec.partitions
-        let retention = topic.spec.retention
-        let unread = topic.groups.isEmpty
-        var index = start
-        while index < records.count {
-            // Fields are read in place: copying the whole record first retained every field of the event twice.
-            let key = records[index].key
-            let p: Int
-            if let key {
-                p = PartitionKey.partition(for: key, partitions: partitions)
-            } else {
-                p = topic.roundRobin % partitions
+        let p: Int
+        if let key = record.key {
+            p = PartitionKey.partition(for: key, partitions: partitions)
+            guard pastCapacity || (!blocked.contains(p) && topic.hasRoom(in: p)) else {
+                blocked.insert(p)
+                return false
             }
-            guard pastCapacity || topic.hasRoom(in: p) else { break }
-            if key == nil { topic.roundRobin &+= 1 }
-            topic.partitions[p].append(key: key, event: records[index].event, partition: p)
-            if unread && topic.partitions[p].log.count > retention {
-                topic.evicted += topic.partitions[p].drop(below: topic.partitions[p].base + 1)
-            }
-            index += 1
+        } else {
+            guard
+                let free = (0..<partitions).lazy.map({ (topic.roundRobin &+ $0) % partitions }).first(where: {
+                    pastCapacity || (!blocked.contains($0) && topic.hasRoom(in: $0))
+                })
+            else { return false }
+            p = free
+            topic.roundRobin = p &+ 1
         }
-        topic.published += index - start
-        return index
+        // Fields are read in place: copying the whole record first retained every field of the event twice.
+        topic.partitions[p].append(key: record.key, event: record.event, partition: p)
+        if topic.groups.isEmpty && topic.partitions[p].log.count > topic.spec.retention {
+            topic.evicted += topic.partitions[p].drop(below: topic.partitions[p].base + 1)
+        }
+        topic.published += 1
+        return true
     }
 }

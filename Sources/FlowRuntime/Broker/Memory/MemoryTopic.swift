@@ -4,10 +4,10 @@ import Dispatch
 ///
 /// Invariant: touched only on the broker's queue (the broker checks with `dispatchPrecondition`).
 final class MemoryTopic {
-    /// A publish batch that did not fit yet; `next` is the index of its first record not stored.
+    /// A publish batch that did not fit yet; `pending` are the indexes of its records not stored, in order.
     struct WaitingPublish {
         var records: [OutgoingRecord]
-        var next: Int
+        var pending: [Int]
         var queue: DispatchQueue
         var completion: @Sendable (Result<Void, BrokerError>) -> Void
     }
@@ -15,7 +15,8 @@ final class MemoryTopic {
     let spec: TopicSpec
     var partitions: [MemoryPartition]
     var groups: [MemoryGroup] = []
-    var waiting = RingBuffer<WaitingPublish>()
+    /// Batches with records still waiting for room, oldest first.
+    var waiting: [WaitingPublish] = []
     var roundRobin = 0
     var published = 0
     var evicted = 0
@@ -23,6 +24,18 @@ final class MemoryTopic {
     init(spec: TopicSpec) {
         self.spec = spec
         partitions = Array(repeating: MemoryPartition(), count: spec.partitions)
+    }
+
+    /// The partitions some waiting keyed record is bound for: later records for them must wait behind it.
+    func waitingPartitions() -> Set<Int> {
+        var partitions = Set<Int>()
+        for batch in waiting {
+            for index in batch.pending {
+                guard let key = batch.records[index].key else { continue }
+                partitions.insert(PartitionKey.partition(for: key, partitions: spec.partitions))
+            }
+        }
+        return partitions
     }
 
     func group(named name: String) -> MemoryGroup? {
