@@ -93,13 +93,15 @@ extension MemoryBroker {
                 return false
             }
         } else {
-            guard
-                let free = (0..<partitions).lazy.map({ (topic.roundRobin &+ $0) % partitions }).first(where: {
-                    pastCapacity || (!blocked.contains($0) && topic.hasRoom(in: $0))
-                })
-            else { return false }
-            p = free
-            topic.roundRobin = p &+ 1
+            var candidate = topic.roundRobin % partitions
+            var tried = 1
+            while !pastCapacity, blocked.contains(candidate) || !topic.hasRoom(in: candidate) {
+                guard tried < partitions else { return false }
+                candidate = (candidate + 1) % partitions
+                tried += 1
+            }
+            p = candidate
+            topic.roundRobin = p + 1
         }
         // Fields are read in place: copying the whole record first retained every field of the event twice.
         topic.partitions[p].append(key: record.key, event: record.event, partition: p)
