@@ -14,7 +14,10 @@ struct RuleFixtureTests {
     static let pathRules: Set<String> = [Rule.fileUnreadable.id, Rule.noPipelines.id]
 
     /// Rules whose findings are warnings in `flow validate` (every other rule is an error).
-    static let warningRules: Set<String> = Set([Rule.unreadTopic, .retryWithoutDeadLetter, .commandNotFound].map(\.id))
+    static let warningRules: Set<String> = Set(
+        [Rule.unreadTopic, .retryWithoutDeadLetter, .commandNotFound, .settingWithoutEffect, .timeoutBeforeDelay]
+            .map(\.id)
+    )
 
     static var fixtureRules: [String] { Rule.all.map(\.id).filter { !pathRules.contains($0) } }
 

@@ -264,6 +264,38 @@ extension PipelineLoaderTests {
         #expect(error.hint == "add \"worker: true\" to keep workers alive, or remove \"workers\"")
     }
 
+    @Test(arguments: [
+        (
+            "- exec: { command: [python3, w.py], worker: true, permanent_exit_codes: [2] }",
+            #""permanent_exit_codes" has no effect on an exec worker in consumer "worker""#
+        ),
+        (
+            "- exec: { command: [python3, w.py], worker: true, workers: 3 }",
+            #""workers: 3" has no effect beyond the concurrency of consumer "worker" (1): "#
+                + "no more requests are ever in flight"
+        ),
+        (
+            "- route:\n    - steps:\n        - exec: { command: [python3, w.py], worker: true, workers: 3 }",
+            #""workers: 3" has no effect beyond the concurrency of consumer "worker" (1): "#
+                + "no more requests are ever in flight"
+        ),
+    ])
+    func aSettingThatCannotTakeEffectIsAWarning(steps: String, message: String) throws {
+        let result = LoaderProbe.load(LoaderProbe.consumerText(steps: steps))
+        #expect(result.pipeline != nil, "a warning does not stop the run")
+        let warning = try #require(result.diagnostics.first { $0.rule == .settingWithoutEffect })
+        #expect(warning.severity == .warning)
+        #expect(warning.message == message)
+    }
+
+    @Test func delaysWithinTheTimeoutAndConditionalOnesAreFine() {
+        let text = LoaderProbe.consumerText(steps: "- delay: 500ms\n- route:\n    - steps: [{ delay: 5s }]")
+            .replacingOccurrences(of: "    from: orders\n", with: "    from: orders\n    timeout: 1s\n")
+        let result = LoaderProbe.load(text)
+        #expect(result.pipeline?.consumers.first?.timeout == .seconds(1))
+        #expect(!result.diagnostics.contains { $0.rule == .timeoutBeforeDelay }, "\(result.diagnostics)")
+    }
+
     @Test func filterDelayAndSwiftSteps() throws {
         let steps = try LoaderProbe.steps(
             LoaderProbe.consumerText(

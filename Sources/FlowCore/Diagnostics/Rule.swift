@@ -51,6 +51,14 @@ extension Rule {
         "retry-without-dead-letter",
         "finite retries with no dead-letter topic: exhausted events fail the run"
     )
+    public static let settingWithoutEffect = Rule(
+        "setting-without-effect",
+        "a setting can never take effect as written"
+    )
+    public static let timeoutBeforeDelay = Rule(
+        "timeout-before-delay",
+        "a consumer's delay steps outlast its timeout: every attempt that reaches them times out"
+    )
     public static let timeoutInvalid = Rule("timeout-invalid", "a timeout must be positive")
     public static let undeclaredTopic = Rule("undeclared-topic", "a topic is used but not declared under topics:")
     public static let unknownFunction = Rule("unknown-function", "an expression calls a function that does not exist")
@@ -69,7 +77,8 @@ extension Rule {
     public static let all: [Rule] = [
         .breakerInvalid, .commandNotFound, .deadLetterCycle, .deadLetterSelf, .envMissing,
         .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration, .invalidRate, .invalidValue,
-        .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .timeoutInvalid, .undeclaredTopic,
+        .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .settingWithoutEffect,
+        .timeoutBeforeDelay, .timeoutInvalid, .undeclaredTopic,
         .unknownFunction, .unknownHandler, .unknownKey, .unknownStep, .unreadTopic, .unsupportedVersion,
         .wrongType, .yamlDuplicateKey, .yamlLimit, .yamlSyntax, .yamlUnknownAlias,
     ]

@@ -27,12 +27,9 @@ extension SemanticChecker {
     }
 
     private static func execSteps(in steps: [Step]) -> [(Step, Step.Exec)] {
-        steps.flatMap { step -> [(Step, Step.Exec)] in
-            switch step.kind {
-            case .exec(let exec): [(step, exec)]
-            case .route(let cases): cases.flatMap { execSteps(in: $0.steps) }
-            default: []
-            }
+        allSteps(steps).compactMap { step in
+            guard case .exec(let exec) = step.kind else { return nil }
+            return (step, exec)
         }
     }
 }

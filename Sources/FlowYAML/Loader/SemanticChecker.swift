@@ -7,7 +7,8 @@ struct SemanticChecker {
     let references: [TopicReference]
 
     func check() -> [Diagnostic] {
-        undeclaredTopics() + deadLetterLoops() + unreadTopics() + retriesWithoutDeadLetter()
+        undeclaredTopics() + deadLetterLoops() + unreadTopics() + retriesWithoutDeadLetter() + settingsWithoutEffect()
+            + timeoutsBeforeDelays()
     }
 
     private func undeclaredTopics() -> [Diagnostic] {
