@@ -1,7 +1,7 @@
 import FlowCore
 import Testing
 
-/// `Pipeline.feedbackTopics(of:)`: the publishes that close a cycle back to a consumer's own source.
+/// `Pipeline.feedbackTopics(of:)`: one publish edge per cycle (a back edge of the walk) goes past capacity.
 struct PipelineFeedbackTests {
     static let pipeline = """
         version: 1
@@ -34,16 +34,36 @@ struct PipelineFeedbackTests {
         """
 
     @Test(arguments: [
-        ("billing", ["payments"]),  // payments → refunds → orders; reports and the dead-letter topic lead nowhere back
-        ("refunds", ["orders"]),  // orders → billing → payments
+        // orders → payments → orders is one cycle: walked from orders (declared first), only its back edge
+        // payments → orders is exempt, so billing keeps waiting for room in payments (memory stays bounded).
+        ("billing", []),
+        ("refunds", ["orders"]),
         ("auditor", ["audit"]),  // its own source
         ("replayer", []),  // audit never reaches orders.dlq
     ])
-    func onlyTopicsLeadingBackToTheSourceAreFeedback(consumer: String, expected: [String]) throws {
+    func oneEdgeOfEachCycleIsFeedback(consumer: String, expected: [String]) throws {
         let result = LoaderProbe.load(Self.pipeline)
         let pipeline = try #require(result.pipeline, "\(result.diagnostics)")
         let found = try #require(pipeline.consumers.first { $0.name == consumer })
         #expect(pipeline.feedbackTopics(of: found).sorted() == expected)
+    }
+
+    @Test func theWalkStartsAtTheProducersTopicsSoTheEdgeBackToThemIsExempt() throws {
+        // Declared in the other order, but a producer writes orders: the walk starts there all the same.
+        let text = Self.pipeline.replacingOccurrences(
+            of: "  orders: {}\n  payments: {}\n",
+            with: "  payments: {}\n  orders: {}\n"
+        )
+        .replacingOccurrences(
+            of: "consumers:\n",
+            with: "producers:\n  shop: { to: orders, generate: { count: 1, event: { type: T } } }\nconsumers:\n"
+        )
+        let result = LoaderProbe.load(text)
+        let pipeline = try #require(result.pipeline, "\(result.diagnostics)")
+        let refunds = try #require(pipeline.consumers.first { $0.name == "refunds" })
+        let billing = try #require(pipeline.consumers.first { $0.name == "billing" })
+        #expect(pipeline.feedbackTopics(of: refunds) == ["orders"])
+        #expect(pipeline.feedbackTopics(of: billing).isEmpty)
     }
 
     @Test func emitTargetsIncludeRouteShorthandsAndNestedEmitsInStepOrder() throws {

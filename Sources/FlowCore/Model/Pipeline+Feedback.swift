@@ -18,26 +18,42 @@ extension Pipeline.Consumer {
 }
 
 extension Pipeline {
-    /// The topics `consumer` writes (its `emitTargets` and dead-letter topic) from which events can flow back
-    /// to its own source, through other consumers' emits and dead letters: the publishes that close a cycle.
+    /// The topics `consumer` writes (its `emitTargets` and dead-letter topic) through which it closes a cycle
+    /// back to its own source: the publishes the runner stores past capacity.
     ///
-    /// With bounded topics such a cycle can stall for good: the consumer waits for room in a topic that only
-    /// drains once the cycle moves, and the cycle only moves once the consumer's source drains. The runner
-    /// stores these publishes past capacity instead (`Broker.publish(…, pastCapacity: true)`).
+    /// With bounded topics a cycle can stall for good: each consumer on it waits for room that only the next
+    /// one can make. Exempting one edge of every cycle from waiting is enough to prevent that, and keeping all
+    /// the others bounded keeps the cycle's memory bounded. The exempt edges are the back edges of a depth-first
+    /// walk over the topics (an edge from topic S to topic T when a consumer reading S writes T), starting from
+    /// the producers' topics, then every topic, in declaration order: removing them leaves no cycle. A
+    /// consumer that writes its own source always closes a cycle.
     public func feedbackTopics(of consumer: Consumer) -> Set<String> {
-        var writes: [String: Set<String>] = [:]
+        var writes: [String: [String]] = [:]
         for reader in consumers {
-            writes[reader.from, default: []].formUnion(reader.emitTargets + (reader.deadLetter.map { [$0] } ?? []))
-        }
-        let targets = Set(consumer.emitTargets + (consumer.deadLetter.map { [$0] } ?? []))
-        return targets.filter { target in
-            var seen: Set<String> = [target]
-            var frontier = [target]
-            while let topic = frontier.popLast() {
-                if topic == consumer.from { return true }
-                for next in writes[topic, default: []] where seen.insert(next).inserted { frontier.append(next) }
+            for target in reader.emitTargets + (reader.deadLetter.map { [$0] } ?? [])
+            where !writes[reader.from, default: []].contains(target) {
+                writes[reader.from, default: []].append(target)
             }
-            return false
         }
+        var onPath: Set<String> = []
+        var done: Set<String> = []
+        var backEdges: Set<[String]> = []
+        func walk(_ topic: String) {
+            onPath.insert(topic)
+            for next in writes[topic, default: []] {
+                if onPath.contains(next) {
+                    backEdges.insert([topic, next])
+                } else if !done.contains(next) {
+                    walk(next)
+                }
+            }
+            onPath.remove(topic)
+            done.insert(topic)
+        }
+        for root in producers.map(\.to) + topics.map(\.name) + consumers.map(\.from) where !done.contains(root) {
+            walk(root)
+        }
+        let targets = consumer.emitTargets + (consumer.deadLetter.map { [$0] } ?? [])
+        return Set(targets.filter { backEdges.contains([consumer.from, $0]) })
     }
 }

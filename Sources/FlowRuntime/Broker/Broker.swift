@@ -30,10 +30,11 @@ public protocol Broker: AnyObject, Sendable {
 
     /// Stores `records` in order per partition and then calls `completion` on `queue`. A record whose
     /// partition is full waits, and so does every later record (of this or later batches) bound for that
-    /// partition; the producer is slowed, memory stays flat, order per key holds. With `pastCapacity` the
-    /// records are stored at once, full or not, ahead of waiting records: for a
-    /// consumer's publishes that close a cycle back to its own source (`Pipeline.feedbackTopics`), which
-    /// would otherwise wait for room only the cycle itself can make.
+    /// partition; a keyless record waits until some partition has room. The producer is slowed, memory stays
+    /// flat, order per key holds; completions of different batches may come in any order. With
+    /// `pastCapacity` the records are stored at once, full or not, ahead of waiting records: for a
+    /// consumer's publishes that close a cycle back to its own source (`Pipeline.feedbackTopics`, one edge
+    /// per cycle), which would otherwise wait for room only the cycle itself can make.
     func publish(
         _ records: [OutgoingRecord],
         to topic: String,

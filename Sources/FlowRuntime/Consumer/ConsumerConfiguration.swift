@@ -28,8 +28,8 @@ public struct ConsumerConfiguration: Sendable {
     public var circuitBreaker: CircuitBreakerPolicy?
     /// Most records held (queued, running, retrying, publishing) before the broker stops pushing.
     public var window: Int
-    /// Topics this consumer's publishes go to past capacity: those that lead back to its own source
-    /// (`Pipeline.feedbackTopics`), where waiting for room could stall the cycle for good.
+    /// Topics this consumer's publishes go to past capacity: those through which it closes a cycle back to
+    /// its own source (`Pipeline.feedbackTopics`), where waiting for room could stall the cycle for good.
     public var pastCapacity: Set<String>
 
     /// A configuration; `group` and `member` default to `name`, `window` to `defaultWindow` (never below

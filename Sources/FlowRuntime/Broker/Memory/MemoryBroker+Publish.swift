@@ -21,9 +21,12 @@ extension MemoryBroker {
             return
         }
         var blocked = pastCapacity ? [] : topic.waitingPartitions()
-        var pending: [Int] = []
-        for index in records.indices where !place(records[index], in: topic, blocked: &blocked, pastCapacity) {
-            pending.append(index)
+        var pending: [(index: Int, partition: Int?)] = []
+        for index in records.indices {
+            let partition = topic.partition(of: records[index])
+            if !place(records[index], partition, in: topic, blocked: &blocked, pastCapacity) {
+                pending.append((index, partition))
+            }
         }
         if pending.isEmpty {
             scheduler.execute(on: completionQueue) { completion(.success(())) }
@@ -46,7 +49,7 @@ extension MemoryBroker {
         dispatchPrecondition(condition: .onQueue(queue))
         guard let topic = topics[name] else { return .failure(.unknownTopic(name)) }
         var blocked = topic.waitingPartitions()
-        let stored = records.map { place($0, in: topic, blocked: &blocked, false) }
+        let stored = records.map { place($0, topic.partition(of: $0), in: topic, blocked: &blocked, false) }
         if stored.contains(true) { deliver(topic) }
         return .success(stored)
     }
@@ -60,9 +63,12 @@ extension MemoryBroker {
         var blocked = Set<Int>()
         var storedAny = false
         var index = 0
-        while index < topic.waiting.count {
+        // Once every partition is blocked nothing further can be stored in this pass.
+        while index < topic.waiting.count, blocked.count < topic.spec.partitions {
             let batch = topic.waiting[index]
-            let left = batch.pending.filter { !place(batch.records[$0], in: topic, blocked: &blocked, false) }
+            let left = batch.pending.filter {
+                !place(batch.records[$0.index], $0.partition, in: topic, blocked: &blocked, false)
+            }
             storedAny = storedAny || left.count < batch.pending.count
             guard left.isEmpty else {
                 topic.waiting[index].pending = left
@@ -76,18 +82,20 @@ extension MemoryBroker {
         return storedAny
     }
 
-    /// Stores `record` when a partition can take it (any, with `pastCapacity`); otherwise adds its partition
-    /// to `blocked` (a keyed record) and returns false.
+    /// Stores `record` when a partition can take it (any, with `pastCapacity`): `keyed`, the partition its key
+    /// picks, else the next one in round-robin order with room. Otherwise adds `keyed` to `blocked` and
+    /// returns false.
     private func place(
         _ record: OutgoingRecord,
+        _ keyed: Int?,
         in topic: MemoryTopic,
         blocked: inout Set<Int>,
         _ pastCapacity: Bool
     ) -> Bool {
         let partitions = topic.spec.partitions
         let p: Int
-        if let key = record.key {
-            p = PartitionKey.partition(for: key, partitions: partitions)
+        if let keyed {
+            p = keyed
             guard pastCapacity || (!blocked.contains(p) && topic.hasRoom(in: p)) else {
                 blocked.insert(p)
                 return false

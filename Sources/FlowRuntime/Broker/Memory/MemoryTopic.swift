@@ -4,10 +4,11 @@ import Dispatch
 ///
 /// Invariant: touched only on the broker's queue (the broker checks with `dispatchPrecondition`).
 final class MemoryTopic {
-    /// A publish batch that did not fit yet; `pending` are the indexes of its records not stored, in order.
+    /// A publish batch that did not fit yet; `pending` are its records not stored, in order, each with the
+    /// partition its key picks (nil without a key).
     struct WaitingPublish {
         var records: [OutgoingRecord]
-        var pending: [Int]
+        var pending: [(index: Int, partition: Int?)]
         var queue: DispatchQueue
         var completion: @Sendable (Result<Void, BrokerError>) -> Void
     }
@@ -30,12 +31,16 @@ final class MemoryTopic {
     func waitingPartitions() -> Set<Int> {
         var partitions = Set<Int>()
         for batch in waiting {
-            for index in batch.pending {
-                guard let key = batch.records[index].key else { continue }
-                partitions.insert(PartitionKey.partition(for: key, partitions: spec.partitions))
+            for record in batch.pending {
+                if let p = record.partition { partitions.insert(p) }
             }
         }
         return partitions
+    }
+
+    /// The partition `record`'s key picks; nil for a keyless record (any partition will do).
+    func partition(of record: OutgoingRecord) -> Int? {
+        record.key.map { PartitionKey.partition(for: $0, partitions: spec.partitions) }
     }
 
     func group(named name: String) -> MemoryGroup? {
