@@ -25,24 +25,23 @@ public struct FlowEngine: Sendable {
     /// Variables `${env.NAME}` reads; the process environment by default.
     public var environment: [String: String]
 
-    /// What `exec` steps' relative commands and `cwd`s are taken from; the process's directory by default.
-    public var currentDirectory: String
-
-    public init(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        currentDirectory: String = FileManager.default.currentDirectoryPath
-    ) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
-        self.currentDirectory = currentDirectory
     }
 
-    /// The loader, reporting an `exec` program that cannot be found with `severity` (`command-not-found`).
+    /// The loader, reporting an `exec` program that cannot be found with `severity` (`command-not-found`). The
+    /// programs are looked up where the run will start them: with this process's environment and directory
+    /// (`environment` above is only what `${env.NAME}` reads).
     private func loader(_ severity: Severity) -> PipelineLoader {
         PipelineLoader(
             options: LoaderOptions(
                 environment: environment,
                 swiftHandlers: handlers.names,
-                commands: LoaderOptions.CommandCheck(currentDirectory: currentDirectory, severity: severity)
+                commands: LoaderOptions.CommandCheck(
+                    currentDirectory: FileManager.default.currentDirectoryPath,
+                    environment: ProcessInfo.processInfo.environment,
+                    severity: severity
+                )
             )
         )
     }

@@ -288,6 +288,15 @@ extension PipelineLoaderTests {
         #expect(warning.message == message)
     }
 
+    @Test func everySettingWithoutEffectOfAStepIsReported() {
+        let result = LoaderProbe.load(
+            LoaderProbe.consumerText(
+                steps: "- exec: { command: [python3, w.py], worker: true, workers: 3, permanent_exit_codes: [2] }"
+            )
+        )
+        #expect(result.diagnostics.filter { $0.rule == .settingWithoutEffect }.count == 2)
+    }
+
     @Test func delaysWithinTheTimeoutAndConditionalOnesAreFine() {
         let text = LoaderProbe.consumerText(steps: "- delay: 500ms\n- route:\n    - steps: [{ delay: 5s }]")
             .replacingOccurrences(of: "    from: orders\n", with: "    from: orders\n    timeout: 1s\n")

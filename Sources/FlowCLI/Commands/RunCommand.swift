@@ -63,6 +63,7 @@ public struct RunCommand: AsyncParsableCommand {
             // An exec step whose program is missing would fail every event: do not start at all.
             commands: LoaderOptions.CommandCheck(
                 currentDirectory: FileManager.default.currentDirectoryPath,
+                environment: environment,
                 severity: .error
             )
         )

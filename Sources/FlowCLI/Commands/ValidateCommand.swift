@@ -76,7 +76,11 @@ public struct ValidateCommand: ParsableCommand {
                 environment: environment,
                 swiftHandlers: swiftHandlers,
                 // A warning here: CI may validate where the handlers' runtimes are not installed.
-                commands: LoaderOptions.CommandCheck(currentDirectory: currentDirectory, severity: .warning)
+                commands: LoaderOptions.CommandCheck(
+                    currentDirectory: currentDirectory,
+                    environment: environment,
+                    severity: .warning
+                )
             )
         )
         var diagnostics = missing

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// A name without `/` is looked up on the child's `PATH` (the step's `env` wins over the parent's environment;
 /// `/usr/local/bin:/usr/bin:/bin` without one). A name with `/` is a path: relative ones are taken from the
-/// step's `cwd`, itself relative to `currentDirectory`. The result is an absolute path to an executable file,
-/// or why there is none (`command "x" not found on PATH`).
+/// step's `cwd`, itself relative to `currentDirectory`, which must exist. The result is an absolute path to
+/// an executable regular file, or why there is none (`command "x" not found on PATH`).
 public enum ExecutableLookup {
     /// Where `exec` looks for its program, or the message saying why it cannot run.
     public static func resolve(
@@ -15,17 +15,32 @@ public enum ExecutableLookup {
         currentDirectory: String
     ) -> Result<String, NotFound> {
         let name = exec.command.first ?? ""
+        guard !name.isEmpty else { return .failure(NotFound(message: "the command's program name is empty")) }
         let directory = exec.cwd.map { absolute($0, from: currentDirectory) }
+        if let cwd = exec.cwd, let directory, !isDirectory(directory) {
+            return .failure(NotFound(message: "working directory \"\(cwd)\" does not exist"))
+        }
         if name.contains("/") {
             let path = absolute(name, from: directory ?? currentDirectory)
-            return FileManager.default.isExecutableFile(atPath: path)
+            return isProgram(path)
                 ? .success(path) : .failure(NotFound(message: "command \"\(name)\" is not an executable file"))
         }
         let search = exec.env["PATH"] ?? environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let found = search.split(separator: ":").lazy.map { "\($0)/\(name)" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
+        let found = search.split(separator: ":").lazy.map { "\($0)/\(name)" }.first(where: isProgram)
         return found.map { .success($0) } ?? .failure(NotFound(message: "command \"\(name)\" not found on PATH"))
+    }
+
+    /// An executable regular file (or a link to one): what `exec` can start. Directories are executable too,
+    /// but cannot be run.
+    private static func isProgram(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && !directory.boolValue
+            && FileManager.default.isExecutableFile(atPath: path)
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
     /// `path` made absolute against `directory`.

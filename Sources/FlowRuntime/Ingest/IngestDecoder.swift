@@ -56,7 +56,8 @@ struct IngestDecoder: Sendable {
             subject: headers["ce-subject"],
             time: headers["ce-time"]
         )
-        let core: Set = ["ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time"]
+        // `ce-dataschema` is a valid attribute flow does not keep, as in structured mode (LineDecoder).
+        let core: Set = ["ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time", "ce-dataschema"]
         for (name, value) in headers where name.hasPrefix("ce-") && !core.contains(name) {
             let attribute = String(name.dropFirst(3))
             guard !attribute.isEmpty,

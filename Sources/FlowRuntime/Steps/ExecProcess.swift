@@ -153,9 +153,9 @@ final class ExecProcess: @unchecked Sendable {
 
     private func ended(_ status: ExecOutcome.Ending.Status) {
         self.status = status
-        // The program has exited, but something it left in its process group (a background child) still holds
-        // an output pipe open, which would keep the step waiting for its timeout: it goes now.
-        if openStreams > 0 { kill(-process.processIdentifier, SIGKILL) }
+        // The program has exited: whatever it left in its process group goes too, always (a background child
+        // holding an output pipe open would otherwise keep the step waiting for its timeout).
+        kill(-process.processIdentifier, SIGKILL)
         finishIfDone()
     }
 

@@ -207,8 +207,9 @@ final class ExecWorker: @unchecked Sendable {
 
     private func exited(_ status: ExecOutcome.Ending.Status) {
         self.status = status
-        // Whatever the worker left in its process group would keep its pipes open and its end unseen.
-        if openStreams > 0 { kill(-pid, SIGKILL) }
+        // Whatever the worker left in its process group goes too, always: it could keep the pipes open and the
+        // worker's end unseen.
+        kill(-pid, SIGKILL)
         finishIfDone()
     }
 

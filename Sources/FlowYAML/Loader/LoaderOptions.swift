@@ -24,16 +24,19 @@ public struct LoaderOptions: Sendable {
         self.commands = commands
     }
 
-    /// Looks up each `exec` step's program as the run will (`ExecutableLookup`, with `environment`'s PATH).
+    /// Looks up each `exec` step's program as the run will (`ExecutableLookup`).
     public struct CommandCheck: Sendable {
         /// What relative commands and `cwd`s are taken from: the directory `flow` runs in.
         public var currentDirectory: String
+        /// The environment the run starts programs with (its `PATH` is searched); the process's, in the CLI.
+        public var environment: [String: String]
         /// `.error` for `flow run`, which must not start a pipeline whose every such event would fail;
         /// `.warning` for `flow validate`, which may run where handlers are not installed (`--strict` fails).
         public var severity: Severity
 
-        public init(currentDirectory: String, severity: Severity) {
+        public init(currentDirectory: String, environment: [String: String], severity: Severity) {
             self.currentDirectory = currentDirectory
+            self.environment = environment
             self.severity = severity
         }
     }

@@ -87,7 +87,7 @@ public struct PipelineLoader: Sendable {
         let checker = SemanticChecker(pipeline: pipeline, references: decoder.references)
         diagnostics += checker.check()
         if let commands = options.commands {
-            diagnostics += checker.missingCommands(commands, environment: options.environment)
+            diagnostics += checker.missingCommands(commands)
         }
         let unique = Array(Set(diagnostics)).sortedForDisplay()
         return Result(pipeline: unique.hasErrors ? nil : pipeline, diagnostics: unique, source: text)

@@ -3,12 +3,12 @@ import FlowCore
 extension SemanticChecker {
     /// Every `exec` step (route cases included) whose program `ExecutableLookup` cannot find: run, such a
     /// step fails every event permanently, so the run would dead-letter everything it touches.
-    func missingCommands(_ check: LoaderOptions.CommandCheck, environment: [String: String]) -> [Diagnostic] {
+    func missingCommands(_ check: LoaderOptions.CommandCheck) -> [Diagnostic] {
         pipeline.consumers.flatMap { consumer in
             Self.execSteps(in: consumer.steps).compactMap { step, exec -> Diagnostic? in
                 let lookup = ExecutableLookup.resolve(
                     exec,
-                    environment: environment,
+                    environment: check.environment,
                     currentDirectory: check.currentDirectory
                 )
                 guard case .failure(let notFound) = lookup else { return nil }

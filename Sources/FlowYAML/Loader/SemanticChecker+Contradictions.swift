@@ -2,40 +2,48 @@ import FlowCore
 
 /// Settings that contradict each other: the run would accept them and silently do something else.
 extension SemanticChecker {
-    /// Exec and http settings that the consumer's other settings make meaningless.
+    /// Exec and http settings that the consumer's other settings make meaningless, every one of them.
     func settingsWithoutEffect() -> [Diagnostic] {
         pipeline.consumers.flatMap { consumer in
-            Self.allSteps(consumer.steps).compactMap { step -> Diagnostic? in
+            Self.allSteps(consumer.steps).flatMap { step -> [Diagnostic] in
+                var found: [Diagnostic] = []
                 switch step.kind {
-                case .exec(let exec):
-                    if exec.worker, !exec.permanentExitCodes.isEmpty {
-                        return warning(
-                            at: step,
-                            "\"permanent_exit_codes\" has no effect on an exec worker in consumer \"\(consumer.name)\"",
-                            hint: "remove it; a worker rejects an event for good by replying {\"status\": \"fail\"}"
+                case .exec(let exec) where exec.worker:
+                    if !exec.permanentExitCodes.isEmpty {
+                        found.append(
+                            warning(
+                                at: step,
+                                "\"permanent_exit_codes\" has no effect on an exec worker in consumer "
+                                    + "\"\(consumer.name)\"",
+                                hint: "remove it; a worker rejects an event for good by replying {\"status\": \"fail\"}"
+                            )
                         )
                     }
-                    if exec.worker, let workers = exec.workers, workers > consumer.concurrency {
-                        return warning(
-                            at: step,
-                            "\"workers: \(workers)\" has no effect beyond the concurrency of consumer "
-                                + "\"\(consumer.name)\" (\(consumer.concurrency)): no more requests are ever in flight",
-                            hint: "raise the consumer's concurrency, or lower workers to \(consumer.concurrency)"
+                    if let workers = exec.workers, workers > consumer.concurrency {
+                        found.append(
+                            warning(
+                                at: step,
+                                "\"workers: \(workers)\" has no effect beyond the concurrency of consumer "
+                                    + "\"\(consumer.name)\" (\(consumer.concurrency)): no more requests are ever in flight",
+                                hint: "raise the consumer's concurrency, or lower workers to \(consumer.concurrency)"
+                            )
                         )
                     }
                 case .http(let http):
                     if let own = http.timeout, let limit = consumer.timeout, own >= limit {
-                        return warning(
-                            at: step,
-                            "the http step's timeout \(DurationText.format(own)) never fires: consumer "
-                                + "\"\(consumer.name)\" ends the attempt after \(DurationText.format(limit))",
-                            hint: "make the step's timeout shorter than the consumer's, or remove it"
+                        found.append(
+                            warning(
+                                at: step,
+                                "the http step's timeout \(DurationText.format(own)) never fires: consumer "
+                                    + "\"\(consumer.name)\" ends the attempt after \(DurationText.format(limit))",
+                                hint: "make the step's timeout shorter than the consumer's, or remove it"
+                            )
                         )
                     }
                 default:
                     break
                 }
-                return nil
+                return found
             }
         }
     }

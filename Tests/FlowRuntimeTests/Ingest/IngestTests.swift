@@ -90,6 +90,7 @@ struct IngestTests {
         let headers = [
             ("content-type", "application/json"), ("ce-specversion", "1.0"), ("ce-id", "b1"), ("ce-source", "shop"),
             ("ce-type", "OrderPaid"), ("ce-subject", "orders/b1"), ("ce-region", "eu"),
+            ("ce-dataschema", "urn:schemas:order-paid"),  // valid, accepted, not carried (as in structured mode)
         ]
         let reply = try await rig.post(#"{"amount": 12}"#, headers: headers)
         #expect(reply.status == 202)
