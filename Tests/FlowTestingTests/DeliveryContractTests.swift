@@ -161,6 +161,73 @@ struct DeliveryContractTests {
         #expect(summary.topics.first { $0.name == source }?.published == processed)
     }
 
+    @Test func shutdownLetsProducersEndBeforeTheConsumersDrainSoTheSummaryIsFinal() async throws {
+        // One batch of 6 into a topic of capacity 2: at shutdown 4 records still wait for room, which only the
+        // consumer (still running while the producer ends) makes.
+        let yaml = """
+            version: 1
+            topics:
+              work: { capacity: 2 }
+            producers:
+              source:
+                to: work
+                generate: { count: 6, event: { type: Job } }
+            consumers:
+              slow:
+                from: work
+                steps:
+                  - delay: 10ms
+            """
+        let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(1))
+        harness.advance(by: .milliseconds(5))
+        let finished = Mutex(false)
+        let shutdown = Task {
+            await harness.run.shutdown()
+            finished.withLock { $0 = true }
+        }
+        for _ in 0..<1000 where !finished.withLock({ $0 }) {
+            await Task.yield()
+            harness.advance(by: .milliseconds(1))
+        }
+        await shutdown.value
+        let summary = await harness.run.summary()
+        #expect(summary.producers[0].published == 6)
+        #expect(summary.topics.first { $0.name == "work" }?.published == 6)
+        #expect(summary.producers[0].failure == nil)
+    }
+
+    @Test func aProducerThatCannotEndDoesNotHoldTheShutdownPastTheGrace() async throws {
+        // The consumer never finishes its event, so the producer's last records never find room.
+        let yaml = """
+            version: 1
+            topics:
+              work: { capacity: 1 }
+            producers:
+              source:
+                to: work
+                generate: { count: 3, event: { type: Job } }
+            consumers:
+              stuck:
+                from: work
+                steps:
+                  - delay: 1h
+            """
+        let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(1))
+        let finished = Mutex(false)
+        let shutdown = Task {
+            await harness.run.shutdown()
+            finished.withLock { $0 = true }
+        }
+        for _ in 0..<3000 where !finished.withLock({ $0 }) {
+            await Task.yield()
+            harness.advance(by: .milliseconds(1))
+        }
+        #expect(finished.withLock { $0 }, "shutdown took longer than 3 s of virtual time")
+        await shutdown.value
+        #expect(harness.scheduler.now < .seconds(2))
+        #expect(await harness.run.summary().unfinished == 1)
+    }
+
     @Test func shutdownDrainsInFlightWorkWithinTheGrace() async throws {
         let yaml = """
             version: 1

@@ -2,14 +2,16 @@ import Dispatch
 import FlowCore
 import Foundation
 import Logging
+import Synchronization
 
 /// One run of a pipeline: declares its topics and groups on a broker, starts a `ConsumerRunner` per consumer
 /// (with its `StepHandler`) and a `ProducerRunner` per producer, and shuts them down in order.
 ///
 /// Invariants:
 /// - consumers join their groups before any producer starts, so every group sees every event;
-/// - shutdown stops producers first, then drains every consumer within the grace period, so nothing that
-///   was started is abandoned silently (unfinished work is counted in the summary);
+/// - shutdown stops producers and waits for them to end (their last publishes stored, an ingest server's
+///   last requests answered), then drains every consumer, all within one grace period, so nothing that was
+///   started is abandoned silently (unfinished work is counted in the summary) and the summary is final;
 /// - mutable state is owned by `queue`.
 ///
 /// `@unchecked Sendable`: mutable state (producer outcomes, drain results) is confined to `queue`.
@@ -26,6 +28,8 @@ public final class PipelineRun: @unchecked Sendable {
     private(set) var consumers: [(spec: Pipeline.Consumer, runner: ConsumerRunner, handler: StepHandler)] = []
     private(set) var producers: [(spec: Pipeline.Producer, runner: ProducerRunner)] = []
     var outcomes: [String: ProducerOutcome] = [:]
+    /// Called once every producer has an outcome (on `queue`).
+    private var whenProducersEnd: [@Sendable () -> Void] = []
     var unfinished = 0
     var startedAt: Duration = .zero
     var stoppedAt: Duration?
@@ -93,7 +97,10 @@ public final class PipelineRun: @unchecked Sendable {
         }
         for (spec, runner) in producers {
             runner.start { outcome in
-                self.options.scheduler.execute(on: self.queue) { self.outcomes[spec.name] = outcome }
+                self.options.scheduler.execute(on: self.queue) {
+                    self.outcomes[spec.name] = outcome
+                    self.notifyIfProducersEnded()
+                }
             }
         }
     }
@@ -102,9 +109,11 @@ public final class PipelineRun: @unchecked Sendable {
     /// connections. Safe to call once.
     public func shutdown() async {
         for (_, runner) in producers { runner.stop() }
-        let grace = options.grace
+        let deadline = options.scheduler.now + options.grace
+        await waitForProducers(atMost: options.grace)
         var unfinished = 0
         for (_, runner, handler) in consumers {
+            let grace = max(deadline - options.scheduler.now, .zero)
             let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<DrainOutcome, Never>) in
                 runner.drain(grace: grace) { continuation.resume(returning: $0) }
             }
@@ -119,6 +128,37 @@ public final class PipelineRun: @unchecked Sendable {
             self.stoppedAt = now
         }
         logger.info("pipeline stopped", metadata: ["flow.unfinished": "\(unfinished)"])
+    }
+
+    /// Returns once every producer has ended, or `limit` later on the scheduler's clock (a producer whose
+    /// last publish waits for room that never comes must not hold the shutdown beyond the grace period).
+    private func waitForProducers(atMost limit: Duration) async {
+        let resumed = Mutex(false)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resume: @Sendable () -> Void = {
+                let first = resumed.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume() }
+            }
+            options.scheduler.execute(on: queue) {
+                let timer = self.options.scheduler.schedule(after: limit, on: self.queue, resume)
+                self.whenProducersEnd.append {
+                    timer.cancel()
+                    resume()
+                }
+                self.notifyIfProducersEnded()
+            }
+        }
+    }
+
+    private func notifyIfProducersEnded() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard outcomes.count == producers.count else { return }
+        let waiting = whenProducersEnd
+        whenProducersEnd = []
+        for body in waiting { body() }
     }
 
     /// Runs `body` on the run's queue and returns its result.
