@@ -250,7 +250,13 @@ extension PipelineLoaderTests {
         )
         #expect(result.pipeline == nil)
         #expect(LoaderProbe.findings(result).contains("invalid-value 10:16"), "\(result.diagnostics)")
-        #expect(result.diagnostics.contains { $0.message == "cannot set \"\(target)\"" })
+        #expect(result.diagnostics.contains { $0.message.hasPrefix("cannot set \"\(target)\"") })
+    }
+
+    @Test func settingAnExtensionNamedLikeAnAttributeSaysWhy() throws {
+        let result = LoaderProbe.load(LoaderProbe.consumerText(steps: "- set: { ext.time: now }"))
+        let error = try #require(result.diagnostics.first { $0.rule == .invalidValue })
+        #expect(error.message == #"cannot set "ext.time": "time" is a CloudEvents attribute, not an extension"#)
     }
 
     @Test func workersWithoutWorkerModeIsAnError() throws {

@@ -58,13 +58,15 @@ extension PipelineDecoder {
             default: valid = false
             }
             guard valid else {
+                let problem =
+                    path.count == 2 && path[0] == "ext" ? SchemaValidator.nameProblem(path[1], names: "extension") : nil
                 diagnostics.append(
                     .error(
                         .invalidValue,
-                        "cannot set \"\(target)\"",
+                        "cannot set \"\(target)\"" + (problem.map { ": \($0.message)" } ?? ""),
                         at: pair.key.location,
                         length: target.count,
-                        hint: "targets are data, data.<path>, type, subject and ext.<name>"
+                        hint: problem?.hint ?? "targets are data, data.<path>, type, subject and ext.<name>"
                     )
                 )
                 continue

@@ -291,7 +291,7 @@ struct SchemaValidator {
             if CloudEvent.coreAttributes.contains(name) {
                 return (
                     "\"\(name)\" is a CloudEvents attribute, not an extension",
-                    "choose another name; type and subject are set directly, the other attributes by flow"
+                    "choose another name; attributes have keys of their own (type, subject, …) or are set by flow"
                 )
             }
             let valid =
