@@ -86,6 +86,42 @@ struct FlowRunTests {
         #expect(Self.topic(first.report, "reviews")?["published"] == Self.topic(second.report, "reviews")?["published"])
     }
 
+    @Test func deadLettersAreWrittenOutAndAFileProducerReplaysThem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-dlq-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (status, _, stdout) = try Self.run("pipelines/retry-and-dlq.yml", ["--dead-letters", folder.path])
+        #expect(status == 0)
+        let file = folder.appendingPathComponent("payments.dlq.jsonl")
+        #expect(stdout.contains("dead letters: 10 written to \(file.path)"), "\(stdout)")
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 10)
+        let first = try Value(json: Array(lines[0].utf8))
+        #expect(first["flowerror"] == "card declined")
+        #expect(first["flowsourcetopic"] == "payments")
+        #expect(first["type"] == "PaymentRequested")
+
+        let replay = try Self.writePipeline(
+            """
+            version: 1
+            name: replay
+            topics:
+              payments: {}
+            producers:
+              dead-letters:
+                to: payments
+                file: \(file.path)
+            consumers:
+              charge:
+                from: payments
+                steps:
+                  - log: "replaying ${id} after ${ext.flowerror}"
+            """
+        )
+        let (replayed, report, _) = try Self.run(replay.path)
+        #expect(replayed == 0)
+        #expect(Self.count(Self.consumer(report, "charge")?["processed"]) == 10)
+    }
+
     @Test func anEventThatFailsWithoutADeadLetterTopicFailsTheRun() throws {
         let file = try Self.writePipeline(
             """

@@ -24,6 +24,7 @@ public struct RunCommand: AsyncParsableCommand {
               flow run pipelines/hello.yml --until-idle
               flow run pipelines/retry-and-dlq.yml --until-idle --log-level warning --report out/run.json
               flow run pipelines/fan-out.yml --for 30s --log-format json 2> run.log
+              flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
             """
     )
 
@@ -50,6 +51,17 @@ public struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Also write the summary as JSON to this file.")
     var report: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the run ends, write each dead-letter topic's events to DIR/<topic>.jsonl.",
+            discussion: "One structured CloudEvent per line, with its flow* extensions (error, attempts, source "
+                + "topic…): read them, or replay them with a file: producer.",
+            valueName: "DIR"
+        )
+    )
+    var deadLetters: String?
 
     @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
     var noProgress = false
@@ -106,6 +118,9 @@ public struct RunCommand: AsyncParsableCommand {
         print(RunSummaryRenderer.text(summary))
         if let report {
             try writeReport(RunSummaryRenderer.json(summary).prettyJSONString + "\n", to: report)
+        }
+        if let deadLetters {
+            try await DeadLetterDump.write(run, to: deadLetters)
         }
         if summary.failed { throw ExitCode(1) }
     }
