@@ -6,7 +6,9 @@ public struct FlowCommand: AsyncParsableCommand {
         commandName: "flow",
         abstract: "Run and check declarative event pipelines.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, GraphCommand.self, SchemaCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, GraphCommand.self, SchemaCommand.self, DeadLetterCommand.self,
+        ]
     )
 
     public init() {}
