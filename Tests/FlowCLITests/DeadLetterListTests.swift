@@ -30,6 +30,7 @@ struct DeadLetterListTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let outcome = DeadLetterList.render(files: [path])
         #expect(outcome.exitCode == 0)
+        #expect(outcome.errors.isEmpty)
         let lines = outcome.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "id  type            from            by      attempts  error")
         #expect(lines[1] == "p1  Pay             payments 1/16   charge         3  card declined")
@@ -47,8 +48,16 @@ struct DeadLetterListTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let outcome = DeadLetterList.render(files: [path])
         #expect(outcome.exitCode == 1)
-        #expect(outcome.output.hasPrefix("\(path):2: error: not a JSON object (a CloudEvent per line expected)"))
+        #expect(outcome.errors == "\(path):2: error: not a JSON object (a CloudEvent per line expected)")
         #expect(outcome.output.contains("1 dead letter in 1 file"))
+    }
+
+    @Test func controlCharactersInAnErrorNeverBreakALine() throws {
+        let path = try Self.file([Self.declined.replacingOccurrences(of: "card declined", with: #"card\r\ndeclined"#)])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = DeadLetterList.render(files: [path])
+        #expect(!outcome.output.contains("\r"))
+        #expect(outcome.output.split(separator: "\n").last == "  1 × card  declined")
     }
 
     @Test func withoutFilesTheCommandIsAUsageError() throws {

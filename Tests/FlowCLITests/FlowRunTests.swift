@@ -122,6 +122,51 @@ struct FlowRunTests {
         #expect(Self.count(Self.consumer(report, "charge")?["processed"]) == 10)
     }
 
+    @Test func deadLettersReadByAConsumerAreNotInTheDumpAndTheLineSaysSo() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-dlq-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try Self.writePipeline(
+            """
+            version: 1
+            topics:
+              jobs: {}
+              jobs.dlq: {}
+            producers:
+              source:
+                to: jobs
+                generate: { count: 3, event: { type: Job } }
+            consumers:
+              worker:
+                from: jobs
+                dead_letter: jobs.dlq
+                steps:
+                  - fail: { permanent: true, message: "no" }
+              watcher:
+                from: jobs.dlq
+                steps:
+                  - log: "dead: ${id}"
+            """
+        )
+        let (status, _, stdout) = try Self.run(file.path, ["--dead-letters", folder.path])
+        #expect(status == 0)
+        #expect(
+            stdout.contains(#"dead letters: 0 written to "#)
+                && stdout.contains(#"; 3 were read and acked by the consumers of "jobs.dlq""#),
+            "\(stdout)"
+        )
+    }
+
+    @Test func aDeadLettersPathThatIsAFileIsAUsageErrorBeforeAnythingRuns() throws {
+        let file = try Self.writePipeline("not a directory")
+        let outcome = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["run", "pipelines/hello.yml", "--until-idle", "--dead-letters", file.path]
+        )
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--dead-letters: \"\(file.path)\" exists and is not a directory"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
     @Test func anEventThatFailsWithoutADeadLetterTopicFailsTheRun() throws {
         let file = try Self.writePipeline(
             """

@@ -35,6 +35,7 @@ public struct DeadLetterListCommand: ParsableCommand {
 
     public func run() throws {
         let outcome = DeadLetterList.render(files: files)
+        if !outcome.errors.isEmpty { Terminal.printError(outcome.errors) }
         print(outcome.output)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }

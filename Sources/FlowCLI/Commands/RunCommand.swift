@@ -68,6 +68,12 @@ public struct RunCommand: AsyncParsableCommand {
 
     public init() {}
 
+    public func validate() throws {
+        if let deadLetters, let problem = DeadLetterDump.problem(with: deadLetters) {
+            throw ValidationError("--dead-letters: \(problem)")
+        }
+    }
+
     public func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let options = LoaderOptions(
@@ -116,13 +122,17 @@ public struct RunCommand: AsyncParsableCommand {
         withExtendedLifetime(watcher) {}
         let summary = await run.summary()
         print(RunSummaryRenderer.text(summary))
+        var written = true
         if let report {
-            try writeReport(RunSummaryRenderer.json(summary).prettyJSONString + "\n", to: report)
+            do {
+                try writeReport(RunSummaryRenderer.json(summary).prettyJSONString + "\n", to: report)
+            } catch {
+                Terminal.printError("flow: cannot write the report \"\(report)\": \(error.localizedDescription)")
+                written = false
+            }
         }
-        if let deadLetters {
-            try await DeadLetterDump.write(run, to: deadLetters)
-        }
-        if summary.failed { throw ExitCode(1) }
+        if let deadLetters, !(await DeadLetterDump.write(run, to: deadLetters)) { written = false }
+        if summary.failed || !written { throw ExitCode(1) }
     }
 
     private func makeLogger() -> Logger {

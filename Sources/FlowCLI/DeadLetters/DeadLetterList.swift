@@ -11,7 +11,9 @@ enum DeadLetterList {
     /// The longest error shown in a row; the counts below the table show errors whole.
     static let errorWidth = 60
 
-    static func render(files: [String]) -> (output: String, exitCode: Int32) {
+    /// The table and counts (`output`, for stdout), the problems found (`errors`, for stderr, one per line),
+    /// and the exit code: 1 when there is any problem.
+    static func render(files: [String]) -> (output: String, errors: String, exitCode: Int32) {
         var rows: [[String]] = []
         var errors: [String: Int] = [:]
         var problems: [String] = []
@@ -44,9 +46,9 @@ enum DeadLetterList {
         lines.append("\(rows.count) \(noun) in \(files.count) file\(files.count == 1 ? "" : "s")")
         let ranked = errors.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
         for (error, count) in ranked where error != "-" {
-            lines.append("  \(count) × \(error)")
+            lines.append("  \(count) × \(oneLine(error))")
         }
-        return ((problems + lines).joined(separator: "\n"), problems.isEmpty ? 0 : 1)
+        return (lines.joined(separator: "\n"), problems.joined(separator: "\n"), problems.isEmpty ? 0 : 1)
     }
 
     /// Where the event was read, or where the malformed input came from.
@@ -64,7 +66,14 @@ enum DeadLetterList {
     }
 
     private static func truncated(_ text: String) -> String {
-        let line = text.replacingOccurrences(of: "\n", with: " ")
+        let line = oneLine(text)
         return line.count > errorWidth ? line.prefix(errorWidth - 1) + "…" : line
+    }
+
+    /// `text` with every control character (newlines, carriage returns, tabs…) shown as a space.
+    private static func oneLine(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 })
+        )
     }
 }

@@ -10,8 +10,9 @@ import Synchronization
 /// Invariants:
 /// - consumers join their groups before any producer starts, so every group sees every event;
 /// - shutdown stops producers and waits for them to end (their last publishes stored, an ingest server's
-///   last requests answered), then drains every consumer, all within one grace period, so nothing that was
-///   started is abandoned silently (unfinished work is counted in the summary) and the summary is final;
+///   last requests answered; at most the grace period), then drains every consumer at once within the grace
+///   period, so nothing that was started is abandoned silently (unfinished work is counted in the summary)
+///   and the summary is final;
 /// - mutable state is owned by `queue`.
 ///
 /// `@unchecked Sendable`: mutable state (producer outcomes, drain results) is confined to `queue`.
@@ -105,21 +106,28 @@ public final class PipelineRun: @unchecked Sendable {
         }
     }
 
-    /// Stops the producers, then drains every consumer within the grace period, then closes the `http` steps'
-    /// connections. Safe to call once.
+    /// Stops the producers and waits for them to end (at most the grace period), then drains every consumer at
+    /// once (each within the grace period), then closes the exec workers and the `http` steps' connections.
+    /// Safe to call once.
     public func shutdown() async {
         for (_, runner) in producers { runner.stop() }
-        let deadline = options.scheduler.now + options.grace
         await waitForProducers(atMost: options.grace)
-        var unfinished = 0
-        for (_, runner, handler) in consumers {
-            let grace = max(deadline - options.scheduler.now, .zero)
-            let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<DrainOutcome, Never>) in
-                runner.drain(grace: grace) { continuation.resume(returning: $0) }
+        let grace = options.grace
+        let drains = consumers.map { consumer in consumer.runner }
+        let unfinished = await withTaskGroup(of: Int.self) { group in
+            for runner in drains {
+                group.addTask {
+                    let outcome = await withCheckedContinuation {
+                        (continuation: CheckedContinuation<DrainOutcome, Never>) in
+                        runner.drain(grace: grace) { continuation.resume(returning: $0) }
+                    }
+                    if case .graceElapsed(let count) = outcome { return count }
+                    return 0
+                }
             }
-            if case .graceElapsed(let count) = outcome { unfinished += count }
-            await handler.close()
+            return await group.reduce(0, +)
         }
+        for (_, _, handler) in consumers { await handler.close() }
         await httpClient.shutdown()
         let now = options.scheduler.now
         let total = unfinished
