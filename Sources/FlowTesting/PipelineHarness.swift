@@ -3,6 +3,7 @@
 import FlowYAML
 import Foundation
 import Logging
+import Synchronization
 
 /// Runs a pipeline on a manual clock for tests: nothing sleeps, time moves only when the test says so,
 /// and every log record is captured.
@@ -120,18 +121,45 @@ public final class PipelineHarness: Sendable {
     public func events(of topic: String) async throws -> [CloudEvent] {
         try await broker.records(of: topic).map(\.event)
     }
+
+    /// Shuts the run down (producers end, then consumers drain, each within the grace) while moving the clock
+    /// in `step`s, and returns the summary then. Bounded: throws `HarnessError.notStopped` once `limit` of
+    /// virtual time has passed without the shutdown completing.
+    public func shutdown(
+        step: Duration = .milliseconds(1),
+        limit: Duration = .seconds(600)
+    ) async throws
+        -> RunSummary
+    {
+        let finished = Mutex(false)
+        let run = self.run
+        let stopping = Task {
+            await run.shutdown()
+            finished.withLock { $0 = true }
+        }
+        let deadline = scheduler.now + limit
+        while !finished.withLock({ $0 }) {
+            guard scheduler.now < deadline else { throw HarnessError.notStopped(after: limit) }
+            await Task.yield()
+            scheduler.advance(by: step)
+        }
+        await stopping.value
+        return await run.summary()
+    }
 }
 
 /// Why a harness could not do what a test asked.
 public enum HarnessError: Error, CustomStringConvertible {
     case invalid([Diagnostic])
     case notIdle(after: Duration)
+    case notStopped(after: Duration)
 
     public var description: String {
         switch self {
         case .invalid(let diagnostics):
             "pipeline does not load:\n" + diagnostics.map(\.description).joined(separator: "\n")
         case .notIdle(let limit): "the run was not idle after \(limit) of virtual time"
+        case .notStopped(let limit): "the run had not shut down after \(limit) of virtual time"
         }
     }
 }

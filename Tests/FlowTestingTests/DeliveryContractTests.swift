@@ -180,17 +180,7 @@ struct DeliveryContractTests {
             """
         let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(1))
         harness.advance(by: .milliseconds(5))
-        let finished = Mutex(false)
-        let shutdown = Task {
-            await harness.run.shutdown()
-            finished.withLock { $0 = true }
-        }
-        for _ in 0..<1000 where !finished.withLock({ $0 }) {
-            await Task.yield()
-            harness.advance(by: .milliseconds(1))
-        }
-        await shutdown.value
-        let summary = await harness.run.summary()
+        let summary = try await harness.shutdown(limit: .seconds(3))
         #expect(summary.producers[0].published == 6)
         #expect(summary.topics.first { $0.name == "work" }?.published == 6)
         #expect(summary.producers[0].failure == nil)
@@ -213,20 +203,10 @@ struct DeliveryContractTests {
                   - delay: 1h
             """
         let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(1))
-        let finished = Mutex(false)
-        let shutdown = Task {
-            await harness.run.shutdown()
-            finished.withLock { $0 = true }
-        }
-        for _ in 0..<4000 where !finished.withLock({ $0 }) {
-            await Task.yield()
-            harness.advance(by: .milliseconds(1))
-        }
-        #expect(finished.withLock { $0 }, "shutdown took longer than 4 s of virtual time")
-        await shutdown.value
+        let summary = try await harness.shutdown(limit: .seconds(4))
         // At most one grace waiting for the producer, then one for the drain.
         #expect(harness.scheduler.now <= .milliseconds(2010))
-        #expect(await harness.run.summary().unfinished == 1)
+        #expect(summary.unfinished == 1)
     }
 
     @Test func shutdownDrainsInFlightWorkWithinTheGrace() async throws {
@@ -249,18 +229,7 @@ struct DeliveryContractTests {
             CloudEvent(id: $0, source: "test", type: "Job", data: ["id": .string($0)])
         }
         try await harness.publish(events, to: "work")
-        let finished = Mutex(false)
-        let shutdown = Task {
-            await harness.run.shutdown()
-            finished.withLock { $0 = true }
-        }
-        // The shutdown runs on its own task: keep time moving until it is done (bounded: 10 s virtual).
-        for _ in 0..<1000 where !finished.withLock({ $0 }) {
-            await Task.yield()
-            harness.advance(by: .milliseconds(10))
-        }
-        await shutdown.value
-        let summary = await harness.run.summary()
+        let summary = try await harness.shutdown(step: .milliseconds(10), limit: .seconds(10))
         #expect(summary.consumers[0].stats.processed == 1)
         #expect(summary.unfinished == 1)
     }
