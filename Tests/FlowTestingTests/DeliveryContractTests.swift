@@ -1,5 +1,4 @@
 import FlowTesting
-import Synchronization
 import Testing
 
 /// The delivery contract of docs/delivery.md, shown on whole pipelines on a manual clock.
