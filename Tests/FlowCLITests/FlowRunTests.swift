@@ -286,11 +286,14 @@ struct FlowRunTests {
 
     /// Starts `flow run FILE`, waits (bounded) until its log shows `marker`, sends `signals` 200 ms apart,
     /// and waits (bounded) for it to exit.
+    /// Runs `flow run FILE`, waits until stderr shows `marker`, calls `meanwhile` with stderr so far (while the
+    /// run still runs), then sends `signals` and returns once the process has exited (bounded: 30 s each).
     static func signalled(
         _ file: URL,
         signals: [Int32],
         after marker: String = "pipeline started",
-        extra: [String] = []
+        extra: [String] = [],
+        meanwhile: (String) throws -> Void = { _ in }
     ) throws -> ChildProcess.Outcome {
         let process = Process()
         process.executableURL = try FlowBinaryTests.flowBinary()
@@ -319,6 +322,7 @@ struct FlowRunTests {
         guard started.wait(timeout: .now() + 30) == .success else {
             throw ChildProcess.TimedOut(command: "flow run (waiting for start)")
         }
+        try meanwhile(stderr.withLock { String(decoding: $0, as: UTF8.self) })
         var hasExited = false
         for number in signals where !hasExited {
             kill(process.processIdentifier, number)
