@@ -38,6 +38,7 @@ struct PublishTests {
         defer { try? FileManager.default.removeItem(at: lines) }
         var generated: ChildProcess.Outcome?
         var fromFile: ChildProcess.Outcome?
+        var wrongPath: ChildProcess.Outcome?
         let run = try FlowRunTests.signalled(
             pipeline,
             signals: [SIGTERM],
@@ -51,6 +52,7 @@ struct PublishTests {
                 ["publish", url, "--type", "Tick", "--data", #"{"n": 1}"#, "--count", "3"]
             )
             fromFile = try ChildProcess.run(flow, ["publish", url, "--file", lines.path, "--type", "Bare"])
+            wrongPath = try ChildProcess.run(flow, ["publish", url + "/nope", "--type", "Tick", "--count", "3"])
         }
         let first = try #require(generated)
         #expect(first.status == 0, "\(first)")
@@ -61,6 +63,11 @@ struct PublishTests {
             second.stdout.contains("published 2 of 3 events to ") && second.stdout.contains(": 1 malformed, not sent")
         )
         #expect(second.stderr.contains("flow: line 2: invalid JSON"))
+        // A 404 concerns the endpoint, not the event: the command stops at the first one.
+        let third = try #require(wrongPath)
+        #expect(third.status == 1)
+        #expect(third.stdout.contains("published 0 of 3 events to ") && third.stdout.contains(": 3 not sent"))
+        #expect(third.stderr.contains("not sent: HTTP 404 from "))
         #expect(run.status == 0)
         #expect(run.stdout.contains("web       orders          5"), "\(run.stdout)")
     }

@@ -10,9 +10,10 @@ public struct PublishCommand: AsyncParsableCommand {
         commandName: "publish",
         abstract: "Send CloudEvents to a running pipeline's http producer and report what was accepted.",
         discussion: """
-            Events are sent one at a time in structured mode. A 503 (topic full), 429, 408 or 5xx is sent again
-            after its Retry-After (at most 5 s), up to --retries times; another 4xx is reported and not sent
-            again; a refused connection stops the command.
+            Events are sent one at a time in structured mode, as they are made or read. A 503 (topic full), 429,
+            408 or 5xx is sent again after its Retry-After (at most 5 s), up to --retries times; another 4xx is
+            reported and not sent again. The command stops when the endpoint would refuse the next event too: a
+            transport error, a 3xx, 404 or 405, or an event still refused after its retries.
 
             Examples:
               flow publish http://127.0.0.1:8080/events --type OrderCreated --data '{"amount": 12}'
@@ -53,7 +54,9 @@ public struct PublishCommand: AsyncParsableCommand {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ValidationError("the URL must start with http:// or https://, e.g. http://127.0.0.1:8080/events")
         }
-        if file == nil, type == nil { throw ValidationError("give --type for the events to send, or --file") }
+        if file == nil, type?.isEmpty != false {
+            throw ValidationError("give --type for the events to send, or --file")
+        }
         if file != nil, data != nil || subject != nil || count != 1 {
             throw ValidationError("--data, --subject and --count describe generated events; --file has its own")
         }
@@ -64,84 +67,125 @@ public struct PublishCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let events = try input()
         let client = IngestClient(url: url, retries: retries)
-        var tally = PublishTally(total: events.count)
-        for (label, event) in events {
-            guard case .success(let event) = event else {
-                if case .failure(let problem) = event { Terminal.printError("flow: \(label): \(problem.message)") }
-                tally.malformed += 1
-                continue
+        var tally = PublishTally()
+        if let file {
+            try await sendLines(of: file, with: client, tally: &tally)
+        } else {
+            let payload = try data.map { try Value(json: Array($0.utf8)) } ?? .null
+            for index in 1...count {
+                let event = CloudEvent(
+                    id: UUID().uuidString.lowercased(),
+                    source: source,
+                    type: type ?? "",
+                    subject: subject,
+                    time: Timestamp.rfc3339(Date()),
+                    data: payload
+                )
+                guard await tally.send(.success(event), label: "event \(index) of \(count)", with: client) else {
+                    tally.unsent = count - index
+                    break
+                }
             }
-            switch await client.send(event) {
-            case .accepted(let retried):
-                tally.accepted += 1
-                tally.retried += retried
-            case .rejected(let message):
-                Terminal.printError("flow: event \"\(event.id)\" (\(label)) rejected: \(message)")
-                tally.rejected += 1
-            case .failed(let message):
-                Terminal.printError("flow: event \"\(event.id)\" (\(label)) not sent: \(message)")
-                tally.failed += 1
-            }
-            if tally.failed > 0 { break }
         }
         await client.shutdown()
         print(tally.summary(url: url))
         if !tally.isClean { throw ExitCode(1) }
     }
 
-    /// The events to send, each with a label for messages (`line 3`, `event 2 of 5`).
-    private func input() throws -> [(label: String, event: Result<CloudEvent, EventLines.Problem>)] {
-        let now = Timestamp.rfc3339(Date())
-        guard let file else {
-            let payload = try data.map { try Value(json: Array($0.utf8)) } ?? .null
-            return (1...count).map { index in
-                let event = CloudEvent(
-                    id: UUID().uuidString.lowercased(),
-                    source: source,
-                    type: type ?? "",
-                    subject: subject,
-                    time: now,
-                    data: payload
-                )
-                return ("event \(index) of \(count)", .success(event))
-            }
-        }
-        let bytes: [UInt8]
-        if file == "-" {
-            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+    /// Reads `path` (standard input for `-`) line by line and sends each event as soon as its line is read, so
+    /// a large file or an endless pipe is never held in memory.
+    private func sendLines(of path: String, with client: IngestClient, tally: inout PublishTally) async throws {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else if let opened = FileHandle(forReadingAtPath: path) {
+            handle = opened
         } else {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \"\(file)\"")
-            }
-            bytes = Array(contents)
+            Terminal.printError("flow: cannot read \"\(path)\"")
+            throw ExitCode(1)
         }
-        let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        return EventLines.decode(bytes, producer: "publish", type: type, seed: seed, time: now).map {
-            ("line \($0.number)", $0.event)
+        var lines = EventLines(source: source, type: type, seed: UInt64(Date().timeIntervalSince1970 * 1000))
+        var pending: [UInt8] = []
+        var number = 0
+        var atEnd = false
+        while !atEnd {
+            let chunk = handle.availableData
+            atEnd = chunk.isEmpty
+            pending += chunk
+            while let newline = atEnd && !pending.isEmpty ? pending.endIndex : pending.firstIndex(of: 0x0A) {
+                let line = pending[..<newline]
+                number += 1
+                if let event = lines.decode(line, time: Timestamp.rfc3339(Date())) {
+                    guard await tally.send(event, label: "line \(number)", with: client) else {
+                        tally.stoppedEarly = true
+                        return
+                    }
+                }
+                pending.removeSubrange(..<min(newline + 1, pending.endIndex))
+            }
         }
     }
 }
 
 /// What `flow publish` did, for its closing line.
 struct PublishTally {
-    var total: Int
     var accepted = 0
-    var retried = 0
     var rejected = 0
-    var failed = 0
     var malformed = 0
+    /// Events handed to the endpoint that it never took (the one that stopped the command).
+    var failed = 0
+    /// Generated events never tried because the command stopped.
+    var unsent = 0
+    /// Times events were refused (408, 429, 5xx) and sent again.
+    var retried = 0
+    /// A file whose rest was not read because the command stopped.
+    var stoppedEarly = false
 
-    var isClean: Bool { accepted == total }
+    var total: Int { accepted + rejected + malformed + failed + unsent }
+    var isClean: Bool { accepted == total && !stoppedEarly }
 
-    /// `published 9 of 10 events to URL: 1 rejected (3 retries after 503)`.
+    /// Sends `event` (or reports why the line is not one) and counts the outcome; false when the command must
+    /// stop (the endpoint would refuse the next event as well).
+    mutating func send(
+        _ line: Result<CloudEvent, EventLines.Problem>,
+        label: String,
+        with client: IngestClient
+    ) async -> Bool {
+        let event: CloudEvent
+        switch line {
+        case .failure(let problem):
+            Terminal.printError("flow: \(label): \(problem.message)")
+            malformed += 1
+            return true
+        case .success(let decoded):
+            event = decoded
+        }
+        switch await client.send(event) {
+        case .accepted(let retries):
+            accepted += 1
+            retried += retries
+            return true
+        case .rejected(let message, let retries):
+            Terminal.printError("flow: event \"\(event.id)\" (\(label)) rejected: \(message)")
+            rejected += 1
+            retried += retries
+            return true
+        case .failed(let message, let retries):
+            Terminal.printError("flow: event \"\(event.id)\" (\(label)) not sent: \(message)")
+            failed += 1
+            retried += retries
+            return false
+        }
+    }
+
+    /// `published 9 of 10 events to URL: 1 rejected (2 retries after a full or busy endpoint)`.
     func summary(url: String) -> String {
         var parts: [String] = []
         if rejected > 0 { parts.append("\(rejected) rejected") }
         if malformed > 0 { parts.append("\(malformed) malformed, not sent") }
-        let unsent = total - accepted - rejected - malformed
-        if unsent > 0 { parts.append("\(unsent) not sent") }
+        if failed + unsent > 0 { parts.append("\(failed + unsent) not sent") }
+        if stoppedEarly { parts.append("the rest of the file not read") }
         var line = "published \(accepted) of \(total) event\(total == 1 ? "" : "s") to \(url)"
         if !parts.isEmpty { line += ": " + parts.joined(separator: ", ") }
         if retried > 0 { line += " (\(retried) retr\(retried == 1 ? "y" : "ies") after a full or busy endpoint)" }

@@ -4,19 +4,20 @@ import Foundation
 /// Sends events to an `http` producer, or to any CloudEvents HTTP endpoint (`flow publish`): structured mode,
 /// one POST per event over a keep-alive pool.
 ///
-/// Invariants: an event is `accepted` only on a 2xx answer; 408, 429 and 5xx (the endpoint is full or busy,
-/// nothing was stored) are sent again after their `Retry-After` (1 s without one, at most `maxWait`), at
-/// most `retries` times; any other answer is `rejected` with its status and body, never sent again; a
-/// transport error (refused, reset, timed out) is `failed`.
+/// Invariants: an event is `accepted` only on a 2xx answer; 408, 429 and 5xx (the endpoint is full or busy;
+/// flow's 503 stored nothing, a proxy's 502 or 504 may have) are sent again after their `Retry-After` (1 s
+/// without one, at most `maxWait`), at most `retries` times; another 4xx is `rejected`, never sent again;
+/// anything that concerns the endpoint rather than the event (transport errors, 3xx, 404, 405) is `failed`.
 public struct IngestClient: Sendable {
-    /// What became of one event.
+    /// What became of one event, and how many times it was refused (408, 429, 5xx) and sent again first.
     public enum Outcome: Sendable, Equatable {
-        /// Stored by the endpoint, after `retried` refusals.
+        /// Stored by the endpoint.
         case accepted(retried: Int)
-        /// Refused for good (a 4xx other than 408 and 429): `HTTP 400 from <url>: <body>`.
-        case rejected(String)
-        /// Not delivered: a transport error, or still refused after every retry.
-        case failed(String)
+        /// Refused for good (a 4xx other than 404, 405, 408 and 429): `HTTP 400 from <url>: <body>`.
+        case rejected(String, retried: Int)
+        /// Not delivered, and the next event would fare no better: a transport error, an answer about the
+        /// endpoint rather than the event (1xx left over, 3xx, 404, 405), or still refused after every retry.
+        case failed(String, retried: Int)
     }
 
     let url: String
@@ -46,20 +47,23 @@ public struct IngestClient: Sendable {
         while true {
             switch await client.post(request, timeout: timeout) {
             case .failed(let problem):
-                return .failed("POST \(url) failed: \(problem)")
+                return .failed("POST \(url) failed: \(problem)", retried: attempt)
             case .response(let status, let retryAfter, let body, _):
                 switch status {
                 case 200...299:
                     return .accepted(retried: attempt)
                 case 408, 429, 500...599:
                     guard attempt < retries else {
-                        return .failed(HTTPStepOutcome.message(status, url, body) + " (after \(retries) retries)")
+                        let message = HTTPStepOutcome.message(status, url, body)
+                        return .failed(message + " (still refused after \(retries) retries)", retried: attempt)
                     }
                     attempt += 1
                     let asked = retryAfter.flatMap { RetryAfter.delay($0, now: Date()) } ?? .seconds(1)
                     await sleep(min(asked, maxWait))
+                case 400...499 where status != 404 && status != 405:
+                    return .rejected(HTTPStepOutcome.message(status, url, body), retried: attempt)
                 default:
-                    return .rejected(HTTPStepOutcome.message(status, url, body))
+                    return .failed(HTTPStepOutcome.message(status, url, body), retried: attempt)
                 }
             }
         }

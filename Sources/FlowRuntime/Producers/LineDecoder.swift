@@ -17,7 +17,12 @@ struct LineDecoder: Sendable {
 
     /// `flow/<producer>` as source; `type`, or `flow.record` when nil, for bare data.
     init(producer: String, type: String?) {
-        source = "flow/\(producer)"
+        self.init(source: "flow/\(producer)", type: type)
+    }
+
+    /// `source` and `type` (`flow.record` when nil) for bare data.
+    init(source: String, type: String?) {
+        self.source = source
         self.type = type ?? "flow.record"
     }
 
