@@ -10,7 +10,7 @@ public struct GraphCommand: ParsableCommand {
         abstract: "Draw a pipeline's topology as Mermaid or Graphviz DOT.",
         discussion: """
             Examples:
-              flow graph pipelines/fan-out.yml                 # Mermaid, paste into Markdown
+              flow graph pipelines/fan-out.yml                 # Mermaid, for Markdown
               flow graph --format dot pipelines/fan-out.yml | dot -Tsvg > fan-out.svg
             """
     )

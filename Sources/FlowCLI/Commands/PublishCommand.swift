@@ -10,15 +10,15 @@ public struct PublishCommand: AsyncParsableCommand {
         commandName: "publish",
         abstract: "Send CloudEvents to a running pipeline's http producer and report what was accepted.",
         discussion: """
-            Events are sent one at a time in structured mode, as they are made or read. A 503 (topic full), 429,
-            408 or 5xx is sent again after its Retry-After (at most 5 s), up to --retries times; another 4xx is
-            reported and not sent again. The command stops when the endpoint would refuse the next event too: a
+            Events are sent one at a time in structured mode, as they are made or read. A 503 (topic full), 429, \
+            408 or 5xx is sent again after its Retry-After (at most 5 s), up to --retries times; another 4xx is \
+            reported and not sent again. The command stops when the endpoint would refuse the next event too: a \
             transport error, a 3xx, 404 or 405, or an event still refused after its retries.
 
             Examples:
-              flow publish http://127.0.0.1:8080/events --type OrderCreated --data '{"amount": 12}'
+              flow publish http://127.0.0.1:8080/events --type Order --data '{"n": 1}'
               flow publish http://127.0.0.1:8080/events --type Tick --count 1000
-              flow publish http://127.0.0.1:8080/events --file orders.jsonl     # JSON lines, as file: reads them
+              flow publish http://127.0.0.1:8080/events --file orders.jsonl
 
             Exit status: 0 when every event was accepted; 1 when one was rejected or not sent; 64 usage.
             """

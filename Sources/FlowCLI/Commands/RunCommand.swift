@@ -13,16 +13,16 @@ public struct RunCommand: AsyncParsableCommand {
         discussion: """
             The file is loaded by the same loader as `flow validate`; any error stops the run before it starts.
 
-            The run ends with --until-idle (once producers are done and every group has committed
-            everything), after --for, or on SIGINT/SIGTERM: producers stop, in-flight events get up to
+            The run ends with --until-idle (once producers are done and every group has committed \
+            everything), after --for, or on SIGINT/SIGTERM: producers stop, in-flight events get up to \
             --grace to finish, then a summary is printed. A second signal exits at once (status 130).
 
-            Exit status: 0 when every event was delivered as the pipeline promises; 1 when the file is
+            Exit status: 0 when every event was delivered as the pipeline promises; 1 when the file is \
             invalid, an event failed without a dead-letter topic, or input was malformed without one.
 
             Examples:
               flow run pipelines/hello.yml --until-idle
-              flow run pipelines/retry-and-dlq.yml --until-idle --log-level warning --report out/run.json
+              flow run pipelines/retry-and-dlq.yml --until-idle --report out/run.json
               flow run pipelines/fan-out.yml --for 30s --log-format json 2> run.log
               flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
             """

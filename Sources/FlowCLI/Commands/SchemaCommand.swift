@@ -7,7 +7,7 @@ public struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Print the JSON Schema (2020-12) of the pipeline language.",
         discussion: """
-            The schema is generated from the description `flow validate` checks against, so the two agree.
+            The schema is generated from the description `flow validate` checks against, so the two agree. \
             Point your editor's YAML extension at it for completion and hover documentation:
 
               flow schema > flow.schema.json

@@ -9,12 +9,12 @@ public struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check pipeline files and report every problem at once.",
         discussion: """
-            Runs the same loader as `flow run`, so a file that validates also loads for running.
-            Exit status: 0 when clean (warnings allowed unless --strict), 1 when any file has an error,
+            Runs the same loader as `flow run`, so a file that validates also loads for running. \
+            Exit status: 0 when clean (warnings allowed unless --strict), 1 when any file has an error, \
             64 for a usage mistake.
 
             Examples:
-              flow validate pipelines/                 # every *.yml and *.yaml below pipelines/
+              flow validate pipelines/                 # every *.yml and *.yaml below it
               flow validate --format github pipelines/ # annotations in GitHub Actions
               flow validate --format sarif . > flow.sarif
             """
