@@ -85,6 +85,9 @@ struct IngestEndpoint: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: IngestServer.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            // Hummingbird's collectBody reports the limit as NIO's error, not as an HTTPError.
+            return Self.error(.contentTooLarge, "the body exceeds 1 MiB")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return Self.error(.contentTooLarge, "the body exceeds 1 MiB")
         }

@@ -176,6 +176,15 @@ struct IngestTests {
         try await rig.close()
     }
 
+    @Test func aBodyOverOneMebibyteIs413AndNothingIsStored() async throws {
+        let rig = try await Rig()
+        let reply = try await rig.post(String(repeating: "x", count: (1 << 20) + 1))
+        #expect(reply.status == 413)
+        #expect(reply.body.contains("the body exceeds 1 MiB"))
+        #expect(try await rig.events().isEmpty)
+        try await rig.close()
+    }
+
     @Test func healthzAnswersOkAndOtherPathsAreNotFound() async throws {
         let rig = try await Rig()
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(rig.port)/healthz")
