@@ -21,28 +21,8 @@ extension StepHandlerTests {
             topics: StepHarness.topics
         )
         let consumer = try #require(pipeline.consumers.first)
-        let scheduler = ManualScheduler()
-        let broker = MemoryBroker(scheduler: scheduler)
-        for topic in pipeline.topics { try await broker.declare(TopicSpec(topic)) }
-        try await broker.declareGroup(consumer.group, on: consumer.from)
-        let logs = LogCapture()
-        let handler = StepHandler(
-            consumer: consumer,
-            topicKeys: TopicKeys(pipeline.topics),
-            scheduler: scheduler,
-            logger: logs.logger(),
-            seed: Seeds.derive(42, consumer.name)
-        )
-        let runner = ConsumerRunner(
-            configuration: ConsumerConfiguration(consumer),
-            broker: broker,
-            scheduler: scheduler,
-            logger: logs.logger(),
-            random: SeededRandom(seed: 1),
-            handler: handler
-        )
-        try await runner.start()
-        scheduler.settle()
+        let rig = try await RunnerRig.start(pipeline, handlerSeed: Seeds.derive(42, consumer.name))
+        let (scheduler, broker, runner) = (rig.scheduler, rig.broker, rig.runner)
 
         let events = [
             order("a", data: ["n": 1, "customer": "alice"]),

@@ -31,29 +31,8 @@ extension StepHandlerTests {
             ),
             topics: StepHarness.topics
         )
-        let consumer = try #require(pipeline.consumers.first)
-        let scheduler = ManualScheduler()
-        let broker = MemoryBroker(scheduler: scheduler)
-        for topic in pipeline.topics { try await broker.declare(TopicSpec(topic)) }
-        try await broker.declareGroup(consumer.group, on: consumer.from)
-        let logs = LogCapture()
-        let handler = StepHandler(
-            consumer: consumer,
-            topicKeys: TopicKeys(pipeline.topics),
-            scheduler: scheduler,
-            logger: logs.logger(),
-            seed: 1
-        )
-        let runner = ConsumerRunner(
-            configuration: ConsumerConfiguration(consumer),
-            broker: broker,
-            scheduler: scheduler,
-            logger: logs.logger(),
-            random: SeededRandom(seed: 1),
-            handler: handler
-        )
-        try await runner.start()
-        scheduler.settle()
+        let rig = try await RunnerRig.start(pipeline, handlerSeed: 1)
+        let (scheduler, broker, handler, runner) = (rig.scheduler, rig.broker, rig.handler, rig.runner)
         let events = (0..<count).map { order("e\($0)", data: $0 == 1 ? ["bad": true] : ["n": .int($0)]) }
         broker.publish(events.map { OutgoingRecord(key: nil, event: $0) }, to: "orders")
 

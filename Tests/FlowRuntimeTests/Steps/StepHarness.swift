@@ -146,3 +146,42 @@ extension HandlerResult {
         return false
     }
 }
+
+/// Consumer `c` of a pipeline under a real `ConsumerRunner` on a memory broker and a manual clock, started and
+/// settled: for step tests that need retries, dead letters and publishes as the runner does them.
+struct RunnerRig {
+    let scheduler = ManualScheduler()
+    let broker: MemoryBroker
+    let handler: StepHandler
+    let runner: ConsumerRunner
+
+    /// Declares `pipeline`'s topics and consumer `c`'s group, then starts the consumer with `handlerSeed`.
+    static func start(_ pipeline: Pipeline, handlerSeed: UInt64) async throws -> RunnerRig {
+        try await RunnerRig(pipeline, handlerSeed: handlerSeed)
+    }
+
+    private init(_ pipeline: Pipeline, handlerSeed: UInt64) async throws {
+        let consumer = try #require(pipeline.consumers.first)
+        broker = MemoryBroker(scheduler: scheduler)
+        for topic in pipeline.topics { try await broker.declare(TopicSpec(topic)) }
+        try await broker.declareGroup(consumer.group, on: consumer.from)
+        let logs = LogCapture()
+        handler = StepHandler(
+            consumer: consumer,
+            topicKeys: TopicKeys(pipeline.topics),
+            scheduler: scheduler,
+            logger: logs.logger(),
+            seed: handlerSeed
+        )
+        runner = ConsumerRunner(
+            configuration: ConsumerConfiguration(consumer),
+            broker: broker,
+            scheduler: scheduler,
+            logger: logs.logger(),
+            random: SeededRandom(seed: 1),
+            handler: handler
+        )
+        try await runner.start()
+        scheduler.settle()
+    }
+}
