@@ -113,7 +113,7 @@ struct TopologyGraph {
     private static func referencedTopics(of pipeline: Pipeline) -> [String] {
         pipeline.producers.flatMap { [$0.to] + ($0.deadLetter.map { [$0] } ?? []) }
             + pipeline.consumers.flatMap { consumer in
-                [consumer.from] + consumer.emitTargets + (consumer.deadLetter.map { [$0] } ?? [])
+                [consumer.from] + consumer.writtenTopics
             }
     }
 

@@ -6,6 +6,11 @@ extension Pipeline.Consumer {
         Self.emitTargets(of: steps)
     }
 
+    /// `emitTargets` and the dead-letter topic: every topic the consumer's own settings publish to.
+    public var writtenTopics: [String] {
+        emitTargets + (deadLetter.map { [$0] } ?? [])
+    }
+
     private static func emitTargets(of steps: [Step]) -> [String] {
         steps.flatMap { step -> [String] in
             switch step.kind {
@@ -28,10 +33,14 @@ extension Pipeline {
     /// the producers' topics, then every topic, in declaration order: removing them leaves no cycle. A
     /// consumer that writes its own source always closes a cycle.
     public func feedbackTopics(of consumer: Consumer) -> Set<String> {
+        feedbackTopics()[consumer.name] ?? []
+    }
+
+    /// `feedbackTopics(of:)` for every consumer at once, by consumer name (one walk for the whole pipeline).
+    public func feedbackTopics() -> [String: Set<String>] {
         var writes: [String: [String]] = [:]
         for reader in consumers {
-            for target in reader.emitTargets + (reader.deadLetter.map { [$0] } ?? [])
-            where !writes[reader.from, default: []].contains(target) {
+            for target in reader.writtenTopics where !writes[reader.from, default: []].contains(target) {
                 writes[reader.from, default: []].append(target)
             }
         }
@@ -53,7 +62,10 @@ extension Pipeline {
         for root in producers.map(\.to) + topics.map(\.name) + consumers.map(\.from) where !done.contains(root) {
             walk(root)
         }
-        let targets = consumer.emitTargets + (consumer.deadLetter.map { [$0] } ?? [])
-        return Set(targets.filter { backEdges.contains([consumer.from, $0]) })
+        var feedback: [String: Set<String>] = [:]
+        for consumer in consumers {
+            feedback[consumer.name] = Set(consumer.writtenTopics.filter { backEdges.contains([consumer.from, $0]) })
+        }
+        return feedback
     }
 }

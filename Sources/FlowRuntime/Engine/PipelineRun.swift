@@ -55,6 +55,7 @@ public final class PipelineRun: @unchecked Sendable {
         for consumer in pipeline.consumers {
             try await broker.declareGroup(consumer.group, on: consumer.from)
         }
+        let feedback = pipeline.feedbackTopics()
         for consumer in pipeline.consumers {
             let seed = Seeds.derive(options.seed, "consumer/" + consumer.name)
             let handler = StepHandler(
@@ -67,7 +68,7 @@ public final class PipelineRun: @unchecked Sendable {
                 httpClient: httpClient
             )
             let runner = ConsumerRunner(
-                configuration: ConsumerConfiguration(consumer, pastCapacity: pipeline.feedbackTopics(of: consumer)),
+                configuration: ConsumerConfiguration(consumer, pastCapacity: feedback[consumer.name] ?? []),
                 broker: broker,
                 scheduler: options.scheduler,
                 logger: logger,

@@ -85,10 +85,8 @@ struct IngestEndpoint: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: IngestServer.bodyLimit)
-        } catch is NIOTooManyBytesError {
-            // Hummingbird's collectBody reports the limit as NIO's error, not as an HTTPError.
-            return Self.error(.contentTooLarge, "the body exceeds 1 MiB")
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error where error is NIOTooManyBytesError || (error as? HTTPError)?.status == .contentTooLarge {
+            // Hummingbird's collectBody reports the limit as NIO's error; an HTTPError may say the same.
             return Self.error(.contentTooLarge, "the body exceeds 1 MiB")
         }
         var headers: [String: String] = [:]
