@@ -105,24 +105,18 @@ public struct PublishCommand: AsyncParsableCommand {
             Terminal.printError("flow: cannot read \"\(path)\"")
             throw ExitCode(1)
         }
-        var lines = EventLines(source: source, type: type, seed: UInt64(Date().timeIntervalSince1970 * 1000))
-        var pending: [UInt8] = []
-        var number = 0
-        var atEnd = false
-        while !atEnd {
-            let chunk = handle.availableData
-            atEnd = chunk.isEmpty
-            pending += chunk
-            while let newline = atEnd && !pending.isEmpty ? pending.endIndex : pending.firstIndex(of: 0x0A) {
-                let line = pending[..<newline]
-                number += 1
-                if let event = lines.decode(line, time: Timestamp.rfc3339(Date())) {
-                    guard await tally.send(event, label: "line \(number)", with: client) else {
-                        tally.stoppedEarly = true
-                        return
-                    }
+        var lines = EventLines(
+            reading: handle,
+            source: source,
+            type: type,
+            seed: UInt64(Date().timeIntervalSince1970 * 1000)
+        )
+        while case let batch = try lines.next(time: Timestamp.rfc3339(Date())), !batch.isEmpty {
+            for line in batch {
+                guard await tally.send(line.event, label: "line \(line.number)", with: client) else {
+                    tally.stoppedEarly = true
+                    return
                 }
-                pending.removeSubrange(..<min(newline + 1, pending.endIndex))
             }
         }
     }
