@@ -43,9 +43,7 @@ struct BacklogCommand: AsyncParsableCommand {
         }
         let sampled = sampler.stop()
         flow.peakRSS = ProcessMemory.peakResident
-        ProcessMemory.resetPeak()
-        var raw = await RawHandOff(count: count) { Self.event($0) }.run()
-        raw.peakRSS = ProcessMemory.peakResident
+        let raw = await RawHandOff.measure(count: count) { Self.event($0) }
         let capacity = Pipeline.Topic.defaultCapacity
         let held = capacity + window + inFlight * batch
         ResultTable.print(

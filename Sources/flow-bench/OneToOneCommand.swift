@@ -19,9 +19,7 @@ struct OneToOneCommand: AsyncParsableCommand {
         let bench = BrokerBench(batchSize: batch, maxInFlight: inFlight, window: window)
         var flow = try await bench.run(count: count) { batches[$0] }
         flow.peakRSS = ProcessMemory.peakResident
-        ProcessMemory.resetPeak()
-        var raw = await RawHandOff(count: count) { $0 }.run()
-        raw.peakRSS = ProcessMemory.peakResident
+        let raw = await RawHandOff.measure(count: count) { $0 }
         ResultTable.print(
             "one-to-one: 1 partition, concurrency 1, no-op step, batches of \(batch), \(inFlight) in flight",
             [flow, raw],

@@ -37,9 +37,7 @@ struct PartitionsCommand: AsyncParsableCommand {
         )
         var flow = try await bench.run(count: count) { batches[$0] }
         flow.peakRSS = ProcessMemory.peakResident
-        ProcessMemory.resetPeak()
-        var raw = await RawHandOff(count: count) { $0 }.run()
-        raw.peakRSS = ProcessMemory.peakResident
+        let raw = await RawHandOff.measure(count: count) { $0 }
         ResultTable.print(
             "partitions: \(partitions) partitions, concurrency \(concurrency), \(keys) keys, no-op step",
             [flow, raw],

@@ -66,9 +66,7 @@ struct PipelineCommand: AsyncParsableCommand {
             seconds: elapsed.seconds,
             peakRSS: ProcessMemory.peakResident
         )
-        ProcessMemory.resetPeak()
-        var raw = await RawHandOff(count: count) { $0 }.run()
-        raw.peakRSS = ProcessMemory.peakResident
+        let raw = await RawHandOff.measure(count: count) { $0 }
         let handler = summary.consumers.map { row in
             "\(row.name): processed \(row.stats.processed), filtered \(row.stats.filtered), handler p50 "
                 + "\(ResultTable.micros(row.stats.p50.map(Self.nanos))), p99 \(ResultTable.micros(row.stats.p99.map(Self.nanos)))"

@@ -41,3 +41,14 @@ final class RawHandOff<Payload: Sendable>: @unchecked Sendable {
         return Measurement(name: "raw DispatchQueue.async", events: count, seconds: (end - start).seconds)
     }
 }
+
+extension RawHandOff {
+    /// The raw row beside a flow run: resets the peak RSS left by that run, hands `count` payloads over, and
+    /// returns the measurement with its own peak.
+    static func measure(count: Int, make: @escaping @Sendable (Int) -> Payload) async -> Measurement {
+        ProcessMemory.resetPeak()
+        var raw = await RawHandOff(count: count, make: make).run()
+        raw.peakRSS = ProcessMemory.peakResident
+        return raw
+    }
+}
