@@ -419,7 +419,7 @@ struct PipelineLoaderTests {
         )
         #expect(pipeline.name == name)
         #expect(pipeline.version == 1)
-        #expect(pipeline.broker == "memory")
+        #expect(pipeline.broker == .memory)
         #expect(pipeline.location.file == file)
     }
 
@@ -428,7 +428,7 @@ struct PipelineLoaderTests {
             LoaderProbe.load("version: 1\nname: shop\nbroker: sqlite://flow.db\ntopics: {}\n").pipeline
         )
         #expect(pipeline.name == "shop")
-        #expect(pipeline.broker == "sqlite://flow.db")
+        #expect(pipeline.broker == .sqlite(path: "flow.db", durability: .full))
     }
 
     @Test func environmentVariablesAreSubstitutedInTextAndTemplates() throws {
@@ -461,7 +461,7 @@ struct PipelineLoaderTests {
         )
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let pipeline = try #require(result.pipeline)
-        #expect(pipeline.broker == "sqlite:///var/flow/flow.db")
+        #expect(pipeline.broker == .sqlite(path: "/var/flow/flow.db", durability: .full))
         #expect(pipeline.topics[0].key != nil)
         let event = try #require(pipeline.producers.first?.source.generate).event
         #expect(event.type.constantValue == "OrderCreated")

@@ -25,6 +25,7 @@ extension Rule {
         "breaker-invalid",
         "circuit breaker needs failures >= 1 and a positive open_for"
     )
+    public static let brokerURL = Rule("broker-url", "a broker URL names no known backend or does not parse")
     public static let commandNotFound = Rule(
         "command-not-found",
         "an exec step's program cannot be found where the run will look for it"
@@ -75,7 +76,7 @@ extension Rule {
 
     /// Every rule, alphabetical; tests check that each has a fixture and a `docs/rules.md` entry.
     public static let all: [Rule] = [
-        .breakerInvalid, .commandNotFound, .deadLetterCycle, .deadLetterSelf, .envMissing,
+        .breakerInvalid, .brokerURL, .commandNotFound, .deadLetterCycle, .deadLetterSelf, .envMissing,
         .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration, .invalidRate, .invalidValue,
         .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .settingWithoutEffect,
         .timeoutBeforeDelay, .timeoutInvalid, .undeclaredTopic,

@@ -5,9 +5,8 @@
 public struct Pipeline: Sendable {
     public var version: Int
     public var name: String
-    /// The broker the file asks for (`memory`, `sqlite://path`, `redis://host:port`); `flow run --broker`
-    /// overrides it.
-    public var broker: String
+    /// The broker the file asks for (`broker:`, default `memory:`); `flow run --broker` overrides it.
+    public var broker: BrokerURL
     /// Declaration order is kept: summaries and graphs list topics as the file does.
     public var topics: [Topic]
     public var producers: [Producer]
@@ -17,7 +16,7 @@ public struct Pipeline: Sendable {
     public init(
         version: Int = 1,
         name: String,
-        broker: String = "memory",
+        broker: BrokerURL = .memory,
         topics: [Topic] = [],
         producers: [Producer] = [],
         consumers: [Consumer] = [],

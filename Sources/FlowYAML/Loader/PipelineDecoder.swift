@@ -22,7 +22,7 @@ struct PipelineDecoder {
         let version = root.value(forKey: "version").flatMap { try? reader.integer($0, key: "", in: 1...1).get() }
         let defaultName = Self.fileStem(file)
         let name = root.value(forKey: "name").flatMap { try? reader.text($0).get() } ?? defaultName
-        let broker = root.value(forKey: "broker").flatMap { try? reader.text($0).get() } ?? "memory"
+        let broker = root.value(forKey: "broker").flatMap { decodeBroker($0) } ?? .memory
         var pipeline = Pipeline(version: version ?? 1, name: name, broker: broker, location: root.location)
         for pair in root.value(forKey: "topics")?.mapping ?? [] {
             guard let topicName = pair.key.scalar?.text else { continue }
@@ -43,6 +43,20 @@ struct PipelineDecoder {
             }
         }
         return pipeline
+    }
+
+    /// The `broker:` URL; a malformed one is reported under `broker-url` (an unreadable string already was).
+    private mutating func decodeBroker(_ node: Node) -> BrokerURL? {
+        guard let text = try? reader.text(node).get() else { return nil }
+        switch BrokerURL.parse(text) {
+        case .success(let url): return url
+        case .failure(let error):
+            let length = ScalarReader.rawText(node)?.count ?? 1
+            diagnostics.append(
+                .error(.brokerURL, error.message, at: node.location, length: length, hint: BrokerURL.hint)
+            )
+            return nil
+        }
     }
 
     private mutating func decodeTopic(_ name: String, _ node: Node, at location: SourceLocation) -> Pipeline.Topic {

@@ -23,7 +23,7 @@ public enum PipelineSchema {
                 "broker",
                 .string(.text),
                 default: "memory",
-                "Where topics live: memory; `flow run --broker` overrides it."
+                "Where topics live: memory: or sqlite:PATH (see docs/backends.md); `flow run --broker` overrides it."
             ),
             .init("defaults", .object(defaults), "Settings every consumer inherits unless it says otherwise."),
             .init("topics", .dictionary(of: .object(topic), names: "topic"), required: true, "The topics, by name."),

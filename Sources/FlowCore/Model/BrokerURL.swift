@@ -1,0 +1,77 @@
+/// Where a pipeline's topics live, parsed from the `broker:` key or `flow run --broker`.
+///
+/// Invariants: `sqlite` paths are non-empty and keep their spelling (relative paths are resolved against the
+/// working directory by whoever opens them); a URL round-trips through `description`. New backends add a
+/// case here and a scheme to `schemes`, so `flow validate` and `flow run` accept exactly the same URLs.
+public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
+    /// How much an acknowledged write survives on a durable backend.
+    public enum Durability: String, Sendable, Hashable, CaseIterable {
+        /// Survives power loss: every commit is fsynced (SQLite `synchronous=FULL`).
+        case full
+        /// Survives the process being killed, not power loss (SQLite `synchronous=NORMAL` under WAL).
+        case process
+    }
+
+    /// In-process, gone with the process.
+    case memory
+    /// An embedded SQLite file at `path` (relative to the working directory unless absolute).
+    case sqlite(path: String, durability: Durability)
+
+    /// The schemes a URL may start with, as users write them.
+    public static let schemes = ["memory:", "sqlite:PATH"]
+
+    /// The hint every malformed URL gets.
+    public static let hint = "write memory:, sqlite:PATH (e.g. sqlite:state/orders.db) or sqlite:///abs/path.db"
+
+    /// Parses `text`; the error is a lower-case message quoting the offending part.
+    public static func parse(_ text: String) -> Result<BrokerURL, BrokerURLError> {
+        if text == "memory" || text == "memory:" { return .success(.memory) }
+        guard text.hasPrefix("sqlite:") else {
+            let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? text
+            return .failure(BrokerURLError(message: "unknown broker \"\(scheme)\""))
+        }
+        var rest = Substring(text.dropFirst("sqlite:".count))
+        var durability = Durability.full
+        if let question = rest.firstIndex(of: "?") {
+            let query = rest[rest.index(after: question)...]
+            rest = rest[..<question]
+            for item in query.split(separator: "&") {
+                let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2, pair[0] == "durability" else {
+                    return .failure(BrokerURLError(message: "unknown sqlite option \"\(item)\" (known: durability)"))
+                }
+                guard let level = Durability(rawValue: pair[1]) else {
+                    return .failure(
+                        BrokerURLError(message: "durability must be full or process, not \"\(pair[1])\"")
+                    )
+                }
+                durability = level
+            }
+        }
+        // `sqlite:///abs` and `sqlite://rel` are accepted as URL spellings of `sqlite:/abs` and `sqlite:rel`.
+        if rest.hasPrefix("//") { rest = rest.dropFirst(2) }
+        guard !rest.isEmpty else { return .failure(BrokerURLError(message: "sqlite broker needs a file path")) }
+        return .success(.sqlite(path: String(rest), durability: durability))
+    }
+
+    /// The URL in its canonical spelling.
+    public var description: String {
+        switch self {
+        case .memory: "memory:"
+        case .sqlite(let path, .full): "sqlite:\(path)"
+        case .sqlite(let path, let durability): "sqlite:\(path)?durability=\(durability.rawValue)"
+        }
+    }
+
+    /// Whether what the backend acknowledged outlives the process.
+    public var isDurable: Bool {
+        if case .memory = self { return false }
+        return true
+    }
+}
+
+/// Why a broker URL does not parse; `message` is what users see, `BrokerURL.hint` says what to write.
+public struct BrokerURLError: Error, Sendable, Hashable {
+    /// Lower-case, quoting the offending part.
+    public var message: String
+}
