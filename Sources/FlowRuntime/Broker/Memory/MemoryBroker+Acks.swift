@@ -6,7 +6,7 @@ extension MemoryBroker {
     func applyAcks(_ positions: [RecordPosition], topic: MemoryTopic, group: MemoryGroup, member: MemoryMember) {
         dispatchPrecondition(condition: .onQueue(queue))
         member.unacked = max(0, member.unacked - positions.count)
-        var advanced = false
+        var committed: [Int: Int64] = [:]
         for position in positions {
             let p = position.partition
             guard p >= 0, p < group.cursors.count else { continue }
@@ -18,12 +18,21 @@ extension MemoryBroker {
                 _ = group.cursors[p].acked.popFirst()
                 group.cursors[p].committed += 1
             }
-            advanced = true
+            committed[p] = group.cursors[p].committed
         }
-        if advanced {
-            for p in topic.partitions.indices { topic.trim(p) }
+        journal?.acked(positions, of: topic.spec.name, group: group.name, committed: committed)
+        if !committed.isEmpty {
+            trim(topic)
             storeWaiting(in: topic)
         }
         deliver(topic)
+    }
+
+    /// Drops every partition's records that all groups have acked, and journals what went.
+    func trim(_ topic: MemoryTopic) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        for p in topic.partitions.indices where topic.trim(p) {
+            journal?.dropped(in: topic.spec.name, partition: p, below: topic.partitions[p].base, evicted: 0)
+        }
     }
 }

@@ -38,7 +38,7 @@ extension MemoryBroker {
         from partition: MemoryPartition,
         into batch: inout [BrokerRecord]
     ) -> Int {
-        let end = partition.end
+        let end = partition.durable
         var taken = 0
         if cursor.next < cursor.committed { cursor.next = cursor.committed }
         while taken < limit, cursor.next < end {

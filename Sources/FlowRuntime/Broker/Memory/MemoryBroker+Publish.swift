@@ -29,7 +29,7 @@ extension MemoryBroker {
             }
         }
         if pending.isEmpty {
-            scheduler.execute(on: completionQueue) { completion(.success(())) }
+            complete(on: completionQueue, completion)
         } else {
             topic.waiting.append(
                 MemoryTopic.WaitingPublish(
@@ -40,7 +40,10 @@ extension MemoryBroker {
                 )
             )
         }
-        if pending.count < records.count { deliver(topic) }
+        if pending.count < records.count {
+            deliverWhenCommitted(topic)
+            deliver(topic)
+        }
     }
 
     /// Stores each record that can be stored now (see `Broker.offer`): its partition has room and no earlier
@@ -50,7 +53,10 @@ extension MemoryBroker {
         guard let topic = topics[name] else { return .failure(.unknownTopic(name)) }
         var blocked = topic.waitingPartitions()
         let stored = records.map { place($0, topic.partition(of: $0), in: topic, blocked: &blocked, false) }
-        if stored.contains(true) { deliver(topic) }
+        if stored.contains(true) {
+            deliverWhenCommitted(topic)
+            deliver(topic)
+        }
         return .success(stored)
     }
 
@@ -76,9 +82,9 @@ extension MemoryBroker {
                 continue
             }
             topic.waiting.remove(at: index)
-            let completion = batch.completion
-            scheduler.execute(on: batch.queue) { completion(.success(())) }
+            complete(on: batch.queue, batch.completion)
         }
+        if storedAny { deliverWhenCommitted(topic) }
         return storedAny
     }
 
@@ -112,11 +118,48 @@ extension MemoryBroker {
             topic.roundRobin = p + 1
         }
         // Fields are read in place: copying the whole record first retained every field of the event twice.
-        topic.partitions[p].append(key: record.key, event: record.event, partition: p)
+        let stored = topic.partitions[p].append(key: record.key, event: record.event, partition: p)
+        if let journal {
+            journal.stored(stored, in: topic.spec.name)
+        } else {
+            topic.partitions[p].durable = topic.partitions[p].end
+        }
         if topic.groups.isEmpty && topic.partitions[p].log.count > topic.spec.retention {
-            topic.evicted += topic.partitions[p].drop(below: topic.partitions[p].base + 1)
+            let base = topic.partitions[p].base + 1
+            let evicted = topic.partitions[p].drop(below: base)
+            topic.partitions[p].durable = max(topic.partitions[p].durable, base)
+            topic.evicted += evicted
+            journal?.dropped(in: topic.spec.name, partition: p, below: base, evicted: evicted)
         }
         topic.published += 1
         return true
+    }
+
+    /// Completes a publish or offer: at once in memory, once its records are committed under a journal.
+    func complete(
+        on queue: DispatchQueue,
+        _ completion: @escaping @Sendable (Result<Void, BrokerError>) -> Void
+    ) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        guard let journal else {
+            scheduler.execute(on: queue) { completion(.success(())) }
+            return
+        }
+        journal.afterCommit { error in
+            self.scheduler.execute(on: queue) { completion(error.map { .failure($0) } ?? .success(())) }
+        }
+    }
+
+    /// Records were stored in `topic` this turn: under a journal they become deliverable, and are delivered, once
+    /// their transaction committed (in memory they already are).
+    func deliverWhenCommitted(_ topic: MemoryTopic) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let journal else { return }
+        let ends = topic.partitions.map(\.end)
+        journal.afterCommit { error in
+            guard error == nil else { return }
+            for p in ends.indices where topic.partitions[p].durable < ends[p] { topic.partitions[p].durable = ends[p] }
+            self.deliver(topic)
+        }
     }
 }

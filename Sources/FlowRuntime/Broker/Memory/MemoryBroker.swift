@@ -11,16 +11,27 @@ import FlowCore
 /// Work is batched: one hop per publish batch, per delivery batch and per ack batch, never per record.
 /// Leases are infinite: a delivered record stays with its member until acked or until the member leaves.
 ///
+/// With a `BrokerJournal` (a durable backend) every change is also journaled, and records are delivered and
+/// publishes completed only once the journal committed them (see `BrokerJournal`).
+///
 /// `@unchecked Sendable`: all mutable state is confined to `queue` (see above).
 public final class MemoryBroker: Broker, @unchecked Sendable {
     let queue: DispatchQueue
     let scheduler: any FlowScheduler
+    let journal: (any BrokerJournal)?
     var topics: [String: MemoryTopic] = [:]
 
-    /// An empty broker whose hops go through `scheduler`.
-    public init(scheduler: any FlowScheduler, label: String = "flow.broker.memory") {
+    /// An empty broker whose hops go through `scheduler`, owning `queue` (a new one when nil) and writing its
+    /// changes to `journal` when given.
+    public init(
+        scheduler: any FlowScheduler,
+        label: String = "flow.broker.memory",
+        queue: DispatchQueue? = nil,
+        journal: (any BrokerJournal)? = nil
+    ) {
         self.scheduler = scheduler
-        queue = DispatchQueue(label: label)
+        self.queue = queue ?? DispatchQueue(label: label)
+        self.journal = journal
     }
 
     public func declare(_ spec: TopicSpec) async throws(BrokerError) {
@@ -29,6 +40,7 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
                 return existing.spec == spec ? .success(()) : .failure(.conflictingTopic(spec.name))
             }
             broker.topics[spec.name] = MemoryTopic(spec: spec)
+            broker.journal?.declared(spec)
             return .success(())
         }.get()
     }
@@ -37,8 +49,10 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
         try await onQueue { broker -> Result<Void, BrokerError> in
             guard let state = broker.topics[topic] else { return .failure(.unknownTopic(topic)) }
             if state.group(named: group) == nil {
-                state.groups.append(MemoryGroup(name: group, starts: state.partitions.map(\.base)))
-                for p in state.partitions.indices { state.trim(p) }
+                let starts = state.partitions.map(\.base)
+                state.groups.append(MemoryGroup(name: group, starts: starts))
+                broker.journal?.declaredGroup(group, on: topic, starts: starts)
+                broker.trim(state)
             }
             return .success(())
         }.get()
@@ -70,7 +84,13 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
     ) {
         scheduler.execute(on: queue) {
             let result = self.storeIfRoom(records, to: topic)
-            self.scheduler.execute(on: completionQueue) { completion(result) }
+            guard let journal = self.journal, case .success = result else {
+                self.scheduler.execute(on: completionQueue) { completion(result) }
+                return
+            }
+            journal.afterCommit { error in
+                self.scheduler.execute(on: completionQueue) { completion(error.map { .failure($0) } ?? result) }
+            }
         }
     }
 
@@ -113,6 +133,38 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
             }
             return .success(records)
         }.get()
+    }
+
+    /// Rebuilds a declared topic that has no groups yet from what a durable backend read back: its records,
+    /// eviction count and groups (each resuming at its watermark, skipping what it acked above it). Nothing
+    /// is journaled: the state came from the journal.
+    public func restore(_ restored: RestoredTopic, of topic: String) async throws(BrokerError) {
+        try await onQueue { broker -> Result<Void, BrokerError> in
+            guard let state = broker.topics[topic] else { return .failure(.unknownTopic(topic)) }
+            guard state.groups.isEmpty, restored.partitions.count == state.partitions.count else {
+                return .failure(.conflictingTopic(topic))
+            }
+            for (p, partition) in restored.partitions.enumerated() {
+                state.partitions[p] = MemoryPartition(base: partition.base, records: partition.records)
+            }
+            state.published = state.partitions.reduce(0) { $0 + Int($1.end) }
+            state.evicted = restored.evicted
+            for (name, group) in restored.groups.sorted(by: { $0.key < $1.key }) {
+                state.groups.append(MemoryGroup(name: name, restoring: group, partitions: state.partitions))
+            }
+            for p in state.partitions.indices { state.trim(p) }
+            return .success(())
+        }.get()
+    }
+
+    /// Returns once everything changed so far is durable (at once without a journal).
+    public func afterEverythingCommitted() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            scheduler.execute(on: queue) {
+                guard let journal = self.journal else { return continuation.resume() }
+                journal.afterCommit { _ in continuation.resume() }
+            }
+        }
     }
 
     /// Runs `body` on the queue and returns its result to the awaiting caller.

@@ -32,6 +32,21 @@ final class MemoryGroup {
         cursors = starts.map(Cursor.init(start:))
     }
 
+    /// A group resuming at its restored watermarks; offsets it acked above them count as delivered and acked,
+    /// those between as delivered and not acked, so they are delivered again and the acked ones skipped.
+    init(name: String, restoring restored: RestoredTopic.Group, partitions: [MemoryPartition]) {
+        self.name = name
+        cursors = partitions.indices.map { p in
+            let committed = p < restored.committed.count ? max(restored.committed[p], 0) : partitions[p].base
+            var cursor = Cursor(start: committed)
+            let acked = Set(p < restored.acked.count ? restored.acked[p] : [])
+            if let highest = acked.max(), highest >= committed {
+                for offset in committed...highest { cursor.acked.append(acked.contains(offset)) }
+            }
+            return cursor
+        }
+    }
+
     /// Gives partition `p` to member `p % members.count`; a partition that changes owner is delivered again
     /// from its committed watermark (skipping offsets already acked).
     func rebalance() {

@@ -9,6 +9,19 @@ struct MemoryPartition {
     var base: Int64 = 0
     /// Lowest offset some group has not committed (meaningful only while the topic has groups).
     var floor: Int64 = 0
+    /// One past the last record that may be delivered: `end` in memory, the last committed record under a
+    /// journal (`base <= durable <= end`).
+    var durable: Int64 = 0
+
+    init() {}
+
+    /// A partition holding `records` (dense offsets from `base`), all of them durable.
+    init(base: Int64, records: [BrokerRecord]) {
+        self.base = base
+        for record in records { log.append(record) }
+        floor = base
+        durable = base + Int64(records.count)
+    }
 
     /// The offset the next record gets.
     var end: Int64 { base + Int64(log.count) }
@@ -17,8 +30,11 @@ struct MemoryPartition {
         log[Int(offset - base)]
     }
 
-    mutating func append(key: String?, event: CloudEvent, partition: Int) {
-        log.append(BrokerRecord(position: RecordPosition(partition: partition, offset: end), key: key, event: event))
+    /// Appends a record at `end` and returns it.
+    mutating func append(key: String?, event: CloudEvent, partition: Int) -> BrokerRecord {
+        let record = BrokerRecord(position: RecordPosition(partition: partition, offset: end), key: key, event: event)
+        log.append(record)
+        return record
     }
 
     /// Drops retained records with offsets below `offset`; returns how many.

@@ -3,7 +3,9 @@ import Dispatch
 /// One topic of a `MemoryBroker`: its partitions, groups and waiting publishes.
 ///
 /// Invariant: touched only on the broker's queue (the broker checks with `dispatchPrecondition`).
-final class MemoryTopic {
+///
+/// `@unchecked Sendable`: journal callbacks carry it across queues but touch it only on the broker's queue.
+final class MemoryTopic: @unchecked Sendable {
     /// A publish batch that did not fit yet; `pending` are its records not stored, in order, each with the
     /// partition its key picks (nil without a key).
     struct WaitingPublish {
@@ -52,12 +54,15 @@ final class MemoryTopic {
         groups.isEmpty || partitions[p].end - partitions[p].floor < Int64(spec.capacity)
     }
 
-    /// Recomputes partition `p`'s floor (lowest offset some group still needs) and drops records below it.
-    func trim(_ p: Int) {
-        guard !groups.isEmpty else { return }
+    /// Recomputes partition `p`'s floor (lowest offset some group still needs) and drops records below it;
+    /// returns whether any were dropped.
+    @discardableResult
+    func trim(_ p: Int) -> Bool {
+        guard !groups.isEmpty else { return false }
         var floor = partitions[p].end
         for group in groups { floor = min(floor, group.cursors[p].committed) }
         partitions[p].floor = floor
-        partitions[p].drop(below: floor)
+        partitions[p].durable = max(partitions[p].durable, floor)
+        return partitions[p].drop(below: floor) > 0
     }
 }
