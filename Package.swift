@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Layers (imports point down only):
 /// flow → FlowCLI → FlowRuntime → FlowCore, and FlowCLI → FlowYAML → FlowCore.
-/// Only FlowYAML imports CYaml (Debian's libyaml through pkg-config `yaml-0.1`).
+/// Only FlowYAML imports CYaml (Debian's libyaml through pkg-config `yaml-0.1`); only FlowSQLite imports
+/// CSQLite (Debian's libsqlite3-dev, pkg-config `sqlite3`). FlowCLI bootstraps the backends
+/// (FlowCLI → FlowSQLite → FlowRuntime's Broker protocol).
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
@@ -14,6 +16,7 @@ let package = Package(
         .library(name: "FlowCore", targets: ["FlowCore"]),
         .library(name: "FlowYAML", targets: ["FlowYAML"]),
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
+        .library(name: "FlowSQLite", targets: ["FlowSQLite"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowService", targets: ["FlowService"]),
@@ -34,6 +37,11 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "FlowCore", swiftSettings: strict),
         .target(name: "FlowYAML", dependencies: ["FlowCore", "CYaml"], swiftSettings: strict),
         .target(
@@ -49,10 +57,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "FlowSQLite", dependencies: ["FlowCore", "FlowRuntime", "CSQLite"], swiftSettings: strict),
         .target(
             name: "FlowCLI",
             dependencies: [
-                "FlowCore", "FlowYAML", "FlowRuntime",
+                "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,6 +103,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BrokerContractTests",
+            dependencies: ["FlowRuntime", "FlowSQLite"],
             swiftSettings: strict
         ),
         .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),

@@ -1,0 +1,107 @@
+import Dispatch
+import FlowCore
+import FlowRuntime
+import Foundation
+import Synchronization
+import Testing
+
+/// One backend under test on a manual clock, with the calls the suite makes.
+final class BrokerRig {
+    let backend: Backend
+    let scheduler = ManualScheduler()
+    let location: String
+    private(set) var broker: any TopicListing
+    let queue = DispatchQueue(label: "tests.member")
+
+    init(_ backend: Backend) throws {
+        self.backend = backend
+        location =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("flow-contract-\(UUID().uuidString)/store.db").path
+        broker = try backend.open(scheduler, location)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: (location as NSString).deletingLastPathComponent)
+    }
+
+    /// Drops the broker (as a crash would, after its last commit) and opens the same state again.
+    func restart() throws {
+        scheduler.settle()
+        broker = MemoryBroker(scheduler: scheduler)  // lets go of the old one, and so of its lock
+        broker = try backend.open(scheduler, location)
+    }
+
+    func join(
+        _ group: String,
+        topic: String = "orders",
+        member: String = "m1",
+        window: Int = 100
+    ) async throws -> (CollectingSink, any BrokerSubscription) {
+        let sink = CollectingSink()
+        let request = SubscriptionRequest(topic: topic, group: group, member: member, window: window, queue: queue)
+        let subscription = try await broker.subscribe(request, sink: sink)
+        scheduler.settle()
+        return (sink, subscription)
+    }
+
+    /// Publishes and returns a probe telling when (whether) the batch was stored.
+    @discardableResult
+    func publish(_ records: [OutgoingRecord], to topic: String = "orders", pastCapacity: Bool = false) -> PublishProbe {
+        let probe = PublishProbe()
+        broker.publish(records, to: topic, pastCapacity: pastCapacity, queue: callbackQueue) { probe($0) }
+        return probe
+    }
+
+    /// Offers and returns the flags once the broker has answered.
+    func offer(_ records: [OutgoingRecord]) throws -> [Bool] {
+        let answer = Mutex<Result<[Bool], BrokerError>?>(nil)
+        broker.offer(records, to: "orders", queue: callbackQueue) { result in answer.withLock { $0 = result } }
+        scheduler.settle()
+        return try #require(answer.withLock { $0 }).get()
+    }
+
+    func stats(_ topic: String = "orders") async throws -> TopicStats {
+        try await broker.stats(of: topic)
+    }
+}
+
+/// A delivery sink that keeps every record it is pushed, for assertions.
+final class CollectingSink: DeliverySink {
+    private let store = Mutex<[BrokerRecord]>([])
+
+    func receive(_ records: [BrokerRecord]) {
+        store.withLock { $0.append(contentsOf: records) }
+    }
+
+    var records: [BrokerRecord] { store.withLock { $0 } }
+
+    var ids: [String] { records.map(\.event.id) }
+}
+
+/// Tracks whether a publish completed, and how.
+final class PublishProbe: Sendable {
+    private let state = Mutex<Result<Void, BrokerError>?>(nil)
+
+    var isComplete: Bool { state.withLock { $0 != nil } }
+
+    var error: BrokerError? {
+        state.withLock { result in
+            if case .failure(let error)? = result { return error }
+            return nil
+        }
+    }
+
+    func callAsFunction(_ result: Result<Void, BrokerError>) {
+        state.withLock { $0 = result }
+    }
+}
+
+let callbackQueue = DispatchQueue(label: "tests.callbacks")
+
+/// Records with ids `prefix0`, `prefix1`, … and the given keys (one record per key).
+func records(_ prefix: String, keys: [String?]) -> [OutgoingRecord] {
+    keys.enumerated().map {
+        OutgoingRecord(key: $0.element, event: CloudEvent(id: "\(prefix)\($0.offset)", source: "tests", type: "Test"))
+    }
+}
