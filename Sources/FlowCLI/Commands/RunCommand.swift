@@ -17,6 +17,10 @@ public struct RunCommand: AsyncParsableCommand {
             everything), after --for, or on SIGINT/SIGTERM: producers stop, in-flight events get up to \
             --grace to finish, then a summary is printed. A second signal exits at once (status 130).
 
+            Where topics live: the pipeline's broker: key (default memory:), overridden by --broker. \
+            memory: is fastest and gone with the process; sqlite:PATH keeps every acknowledged event in one \
+            file, so a crash or a restart loses nothing and the next run resumes (see docs/backends.md).
+
             Exit status: 0 when every event was delivered as the pipeline promises; 1 when the file is \
             invalid, an event failed without a dead-letter topic, or input was malformed without one.
 
@@ -25,6 +29,7 @@ public struct RunCommand: AsyncParsableCommand {
               flow run pipelines/retry-and-dlq.yml --until-idle --report out/run.json
               flow run pipelines/fan-out.yml --for 30s --log-format json 2> run.log
               flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
+              flow run pipelines/fan-out.yml --broker sqlite:state/fan-out.db --for 1m
             """
     )
 
@@ -63,6 +68,17 @@ public struct RunCommand: AsyncParsableCommand {
     )
     var deadLetters: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where topics live, overriding the pipeline's broker: key.",
+            discussion: "memory: (in-process), sqlite:PATH (durable; ?durability=process for speed over "
+                + "power-loss safety).",
+            valueName: "URL"
+        )
+    )
+    var broker: BrokerArgument?
+
     @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
     var noProgress = false
 
@@ -100,10 +116,15 @@ public struct RunCommand: AsyncParsableCommand {
         }
         guard let pipeline = loaded.pipeline else { throw ExitCode(1) }
         let logger = makeLogger()
-        let run = PipelineRun(
-            pipeline: pipeline,
-            options: RunOptions(seed: seed, grace: grace.duration, logger: logger)
-        )
+        let runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger)
+        let backend: any Broker
+        switch BrokerBootstrap.open(broker?.url ?? pipeline.broker, scheduler: runOptions.scheduler) {
+        case .success(let opened): backend = opened
+        case .failure(let error):
+            Terminal.printError("flow: \(error.message)")
+            throw ExitCode(1)
+        }
+        let run = PipelineRun(pipeline: pipeline, broker: backend, options: runOptions)
         let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
         // Lives until the process ends: a second signal during the drain must still find it.
         let watcher = SignalWatcher { continuation.yield(.signal($0)) }
@@ -119,6 +140,7 @@ public struct RunCommand: AsyncParsableCommand {
         let reason = try await execute(run, reasons: reasons, continuation: continuation, logger: logger)
         logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
         await run.shutdown()
+        await BrokerBootstrap.close(backend)
         withExtendedLifetime(watcher) {}
         let summary = await run.summary()
         print(RunSummaryRenderer.text(summary))
