@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 pkg-config --exists yaml-0.1 || need_apt+=(libyaml-dev)
+pkg-config --exists sqlite3 || need_apt+=(libsqlite3-dev)
 command -v python3 >/dev/null || need_apt+=(python3)
 if ((${#need_apt[@]})); then
     echo "test.sh: installing ${need_apt[*]}"

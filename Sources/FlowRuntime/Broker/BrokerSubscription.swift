@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A member's membership in a consumer group, returned by `Broker.subscribe`.
 ///
 /// Invariants: the member acks every record it was given exactly once (duplicates and stale acks are
@@ -10,10 +12,46 @@ public protocol BrokerSubscription: AnyObject, Sendable {
     /// offsets. Fire-and-forget: the backend applies acks in the order they were sent.
     func ack(_ positions: [RecordPosition])
 
+    /// Stores each step's records and acks its record as one unit: on a durable backend in one transaction, so a
+    /// crash keeps both or neither (a handler's emitted events with the ack of its record; a dead-letter
+    /// envelope with the ack of its source). Steps are stored in order, each once all its records fit (a step
+    /// larger than a partition's capacity goes in when that partition is empty). `completion` runs on `queue`
+    /// for each run of steps stored together, with their index range; on failure none of those happened.
+    func commit(
+        _ steps: [CommitStep],
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+    )
+
     /// Extends the lease of records still being worked on (a no-op under `Lease.infinite`).
     func renew(_ positions: [RecordPosition])
 
     /// Leaves the group: the member's partitions go to the remaining members, and its unacked records are
     /// delivered again from the committed watermark. `completion` runs once the backend has applied it.
     func close(completion: @escaping @Sendable () -> Void)
+}
+
+/// One record's outcome for `BrokerSubscription.commit`: the records it produced and its ack.
+public struct CommitStep: Sendable {
+    public var batches: [PublishBatch]
+    public var ack: RecordPosition
+
+    public init(batches: [PublishBatch], ack: RecordPosition) {
+        self.batches = batches
+        self.ack = ack
+    }
+}
+
+/// Records for one topic, stored as part of a `CommitStep`.
+public struct PublishBatch: Sendable {
+    public var topic: String
+    public var records: [OutgoingRecord]
+    /// Store at once, full or not (see `Broker.publish`).
+    public var pastCapacity: Bool
+
+    public init(topic: String, records: [OutgoingRecord], pastCapacity: Bool = false) {
+        self.topic = topic
+        self.records = records
+        self.pastCapacity = pastCapacity
+    }
 }

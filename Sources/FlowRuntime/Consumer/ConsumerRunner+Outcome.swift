@@ -124,11 +124,12 @@ extension ConsumerRunner {
         commit(job)
     }
 
-    /// Acks `job` in this pass's batch and lets the next record of its key go.
+    /// Acks `job` in this pass's batch (unless its publishes' commit acked it) and lets the next record of its
+    /// key go.
     func commit(_ job: Job) {
         job.state = .done
         active -= 1
-        pendingAcks.append(job.record.position)
+        if !job.ackedWithPublishes { pendingAcks.append(job.record.position) }
         guard let key = job.record.key, let lane = lanes.index(forKey: key) else { return }
         if let next = lanes.values[lane].popFirst() {
             ready.append(next)

@@ -3,23 +3,21 @@ import FlowCore
 import Logging
 
 extension ConsumerRunner {
-    /// Adds `job`'s records to this pass's publish batches; the job commits once all are stored.
+    /// Adds `job`'s records to this pass's commit as one step (grouped per topic); the job commits, acked in
+    /// the same step, once they are stored.
     func enqueue(_ records: [(topic: String, record: OutgoingRecord)], for job: Job) {
         job.state = .publishing
+        var batches: [PublishBatch] = []
         for (topic, record) in records {
-            let index: Int
-            if let existing = outbox.firstIndex(where: { $0.topic == topic }) {
-                index = existing
+            if let index = batches.firstIndex(where: { $0.topic == topic }) {
+                batches[index].records.append(record)
             } else {
-                outbox.append(Outgoing(topic: topic, records: [], jobs: []))
-                index = outbox.count - 1
-            }
-            outbox[index].records.append(record)
-            if outbox[index].jobs.last !== job {
-                outbox[index].jobs.append(job)
-                job.pendingPublishes += 1
+                let pastCapacity = configuration.pastCapacity.contains(topic)
+                batches.append(PublishBatch(topic: topic, records: [record], pastCapacity: pastCapacity))
             }
         }
+        outbox.append(job)
+        outboxSteps.append(CommitStep(batches: batches, ack: job.record.position))
     }
 
     /// Publishes the dead-letter envelope of `job`; it commits once the envelope is stored.
@@ -43,18 +41,16 @@ extension ConsumerRunner {
         enqueue([(topic, OutgoingRecord(key: job.record.key, event: envelope.wrap(job.record.event)))], for: job)
     }
 
-    /// Sends this pass's publish batches, one per topic.
+    /// Sends this pass's steps in one commit, so a durable broker stores a record's emitted events (or its
+    /// dead-letter envelope) in the transaction that acks it. Kept until the subscription exists.
     func flushOutbox() {
-        guard !outbox.isEmpty else { return }
-        for batch in outbox {
-            let jobs = batch.jobs
-            let topic = batch.topic
-            let pastCapacity = configuration.pastCapacity.contains(topic)
-            broker.publish(batch.records, to: topic, pastCapacity: pastCapacity, queue: queue) { result in
-                self.published(jobs, to: topic, result)
-            }
+        guard !outbox.isEmpty, let subscription else { return }
+        let (jobs, steps) = (outbox, outboxSteps)
+        subscription.commit(steps, queue: queue) { done, result in
+            self.committed(jobs[done], steps[done], result)
         }
         outbox.removeAll(keepingCapacity: true)
+        outboxSteps.removeAll(keepingCapacity: true)
     }
 
     /// Sends this pass's acks in one batch (kept until the subscription exists).
@@ -64,15 +60,21 @@ extension ConsumerRunner {
         pendingAcks = []
     }
 
-    private func published(_ jobs: [Job], to topic: String, _ result: Result<Void, BrokerError>) {
+    private func committed(
+        _ jobs: ArraySlice<Job>,
+        _ steps: ArraySlice<CommitStep>,
+        _ result: Result<Void, BrokerError>
+    ) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard !isStopped else { return }
-        for job in jobs {
-            job.pendingPublishes -= 1
-            if case .failure(let error) = result {
-                job.publishError = "publish to \"\(topic)\" failed: \(error)"
+        for (job, step) in zip(jobs, steps) {
+            switch result {
+            case .success: job.ackedWithPublishes = true
+            case .failure(let error):
+                let topics = step.batches.map { "\"\($0.topic)\"" }.joined(separator: ", ")
+                job.publishError = "publish to \(topics) failed: \(error)"
             }
-            if job.pendingPublishes == 0 { publishesStored(job) }
+            publishesStored(job)
         }
         pump()
     }

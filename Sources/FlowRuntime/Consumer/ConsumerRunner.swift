@@ -50,7 +50,9 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
     var timeouts = RingBuffer<(job: Job, attempt: Int)>()
     var timeoutTimer: ScheduledWork?
 
-    var outbox: [Outgoing] = []
+    /// Jobs whose records wait for this pass's commit, and their steps, in the same order.
+    var outbox: [Job] = []
+    var outboxSteps: [CommitStep] = []
     var pendingAcks: [RecordPosition] = []
 
     var counters = ConsumerStats()
@@ -60,13 +62,6 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
     var graceTimer: ScheduledWork?
     var isDraining = false
     var isStopped = false
-
-    /// One publish batch being assembled: records for one topic and the jobs waiting for it.
-    struct Outgoing {
-        var topic: String
-        var records: [OutgoingRecord]
-        var jobs: [Job]
-    }
 
     /// A runner that does nothing until `start()`.
     public init(
@@ -106,6 +101,7 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             scheduler.execute(on: queue) {
                 self.subscription = subscription
+                self.flushOutbox()
                 self.flushAcks()
                 continuation.resume()
             }

@@ -32,8 +32,9 @@ final class Job: @unchecked Sendable {
     var lastFailure: Date?
     var lastError: String?
     var disposition = Disposition.processed
-    var pendingPublishes = 0
     var publishError: String?
+    /// Set once the commit that stored the job's publishes also acked its record.
+    var ackedWithPublishes = false
 
     init(runner: ConsumerRunner, record: BrokerRecord) {
         self.runner = runner

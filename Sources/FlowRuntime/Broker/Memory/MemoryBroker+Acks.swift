@@ -24,6 +24,7 @@ extension MemoryBroker {
         if !committed.isEmpty {
             trim(topic)
             storeWaiting(in: topic)
+            storeWaitingCommits()
         }
         deliver(topic)
     }

@@ -91,7 +91,8 @@ extension MemoryBroker {
     /// Stores `record` when a partition can take it (any, with `pastCapacity`): `keyed`, the partition its key
     /// picks, else the next one in round-robin order with room. Otherwise adds `keyed` to `blocked` and
     /// returns false.
-    private func place(
+    @discardableResult
+    func place(
         _ record: OutgoingRecord,
         _ keyed: Int?,
         in topic: MemoryTopic,

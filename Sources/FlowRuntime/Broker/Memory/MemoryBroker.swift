@@ -20,6 +20,10 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
     let scheduler: any FlowScheduler
     let journal: (any BrokerJournal)?
     var topics: [String: MemoryTopic] = [:]
+    /// `BrokerSubscription.commit` calls waiting for room, oldest first.
+    var waitingCommits: [Commit] = []
+    var retryingCommits = false
+    var retryCommitsAgain = false
 
     /// An empty broker whose hops go through `scheduler`, owning `queue` (a new one when nil) and writing its
     /// changes to `journal` when given.

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A member's handle on a `MemoryBroker` group; acks hop to the broker's queue in one batch.
 ///
 /// `@unchecked Sendable`: its references to broker state are dereferenced only on the broker's queue.
@@ -21,6 +23,23 @@ final class MemorySubscription: BrokerSubscription, @unchecked Sendable {
         broker.scheduler.execute(on: broker.queue) {
             self.broker.applyAcks(positions, topic: self.topic, group: self.group, member: self.member)
         }
+    }
+
+    func commit(
+        _ steps: [CommitStep],
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+    ) {
+        guard !steps.isEmpty else { return }
+        let commit = MemoryBroker.Commit(
+            steps: steps,
+            topic: topic,
+            group: group,
+            member: member,
+            queue: queue,
+            completion: completion
+        )
+        broker.scheduler.execute(on: broker.queue) { self.broker.commit(commit) }
     }
 
     func renew(_ positions: [RecordPosition]) {}

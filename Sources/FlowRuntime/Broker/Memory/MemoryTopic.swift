@@ -54,6 +54,16 @@ final class MemoryTopic: @unchecked Sendable {
         groups.isEmpty || partitions[p].end - partitions[p].floor < Int64(spec.capacity)
     }
 
+    /// How many more records partition `p` takes before it is full (unbounded while the topic has no group).
+    func room(in p: Int) -> Int {
+        groups.isEmpty ? Int.max / 2 : spec.capacity - Int(partitions[p].end - partitions[p].floor)
+    }
+
+    /// Whether partition `p` holds nothing its slowest group has not acked.
+    func isEmpty(_ p: Int) -> Bool {
+        partitions[p].end == partitions[p].floor
+    }
+
     /// Recomputes partition `p`'s floor (lowest offset some group still needs) and drops records below it;
     /// returns whether any were dropped.
     @discardableResult
