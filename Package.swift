@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "flow-bench",
             dependencies: [
-                "FlowRuntime", "FlowYAML", "FlowCore",
+                "FlowRuntime", "FlowYAML", "FlowCore", "FlowSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,9 +1,10 @@
 import FlowCore
 import FlowRuntime
+import FlowSQLite
 import Logging
 
-/// One `MemoryBroker` topic read by one `ConsumerRunner`: the harness of the `one-to-one`, `partitions` and
-/// `backlog` scenarios. Time runs from the first publish to the moment the group has committed every event.
+/// One broker topic (memory unless `backend` says otherwise) read by one `ConsumerRunner`: the harness of the
+/// `one-to-one`, `partitions`, `backlog` and `durable` scenarios. Time runs from the first publish to the moment the group has committed every event.
 struct BrokerBench {
     static let topic = "bench"
     static let group = "sink"
@@ -14,12 +15,18 @@ struct BrokerBench {
     var batchSize = 256
     var maxInFlight = 4
     var window = ConsumerConfiguration.defaultWindow
+    var backend = BrokerURL.memory
 
     /// Publishes `count` events, batch `i` built by `make(i)` (records `i * batchSize ..< (i + 1) * batchSize`),
     /// and returns once all are committed.
     func run(count: Int, make: @escaping @Sendable (Int) -> [OutgoingRecord]) async throws -> Measurement {
         let scheduler = DispatchScheduler()
-        let broker = MemoryBroker(scheduler: scheduler)
+        let broker: any Broker
+        switch backend {
+        case .memory: broker = MemoryBroker(scheduler: scheduler)
+        case .sqlite(let path, let durability):
+            broker = try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
+        }
         try await broker.declare(TopicSpec(name: Self.topic, partitions: partitions, capacity: capacity))
         try await broker.declareGroup(Self.group, on: Self.topic)
         let handler = CountingHandler(target: count)
@@ -66,7 +73,7 @@ struct BrokerBench {
     }
 
     /// Returns once the group has committed `count` records over all partitions (checked every 100 µs).
-    static func waitUntilCommitted(_ count: Int, on broker: MemoryBroker) async {
+    static func waitUntilCommitted(_ count: Int, on broker: any Broker) async {
         while true {
             if let stats = try? await broker.stats(of: topic), let offsets = stats.committed[group],
                 offsets.reduce(0, +) >= Int64(count)
