@@ -111,7 +111,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),
-        .testTarget(name: "FlowCLITests", dependencies: ["FlowCLI"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "FlowCLITests",
+            dependencies: ["FlowCLI"],
+            exclude: ["Fixtures", "Crash"],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
