@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowRuntime
 import Foundation
 
 /// Scenario (f): the same pipelines on the memory broker and on SQLite at both durability levels, in one run.

@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import FlowCore
 import FlowRuntime
+import FlowSQLite
+import Foundation
 
 /// Scenario (d): a steady 10,000 events/s for 5 s (10 events every 1 ms) and the produce-to-handle latency.
 struct LatencyCommand: AsyncParsableCommand {
@@ -19,6 +21,9 @@ struct LatencyCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between batches.")
     var tickMilliseconds = 1
 
+    @Option(help: "The broker: memory:, or sqlite:PATH[?durability=process] (a new file; removed afterwards).")
+    var broker = "memory:"
+
     func run() async throws {
         let perTick = max(1, rate * tickMilliseconds / 1000)
         let total = rate * seconds
@@ -28,7 +33,7 @@ struct LatencyCommand: AsyncParsableCommand {
         var raw = await measureRaw(total: total, perTick: perTick)
         raw.peakRSS = ProcessMemory.peakResident
         ResultTable.print(
-            "latency: \(rate) events/s for \(seconds) s, \(perTick) events every \(tickMilliseconds) ms",
+            "latency on \(broker): \(rate) events/s for \(seconds) s, \(perTick) events every \(tickMilliseconds) ms",
             [flow, raw],
             notes: [
                 String(
@@ -42,7 +47,18 @@ struct LatencyCommand: AsyncParsableCommand {
 
     private func measureFlow(total: Int, perTick: Int) async throws -> Measurement {
         let scheduler = DispatchScheduler()
-        let broker = MemoryBroker(scheduler: scheduler)
+        let broker: any Broker
+        switch try BrokerURL.parse(self.broker).get() {
+        case .memory: broker = MemoryBroker(scheduler: scheduler)
+        case .sqlite(let path, let durability):
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            broker = try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
+        }
+        defer {
+            if case .sqlite(let path, _)? = try? BrokerURL.parse(self.broker).get() {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
         try await broker.declare(TopicSpec(name: BrokerBench.topic))
         try await broker.declareGroup(BrokerBench.group, on: BrokerBench.topic)
         let recorder = LatencyRecorder(target: total)

@@ -7,7 +7,11 @@ extension PipelineRun {
         for topic in pipeline.topics {
             let stats = try? await broker.stats(of: topic.name)
             topics.append(
-                RunSummary.TopicRow(name: topic.name, published: stats?.published ?? 0, retained: stats?.retained ?? 0)
+                RunSummary.TopicRow(
+                    name: topic.name,
+                    published: (stats?.published ?? 0) - (publishedBefore[topic.name] ?? 0),
+                    retained: stats?.retained ?? 0
+                )
             )
         }
         let (outcomes, unfinished, stoppedAt) = await onQueue { (self.outcomes, self.unfinished, self.stoppedAt) }

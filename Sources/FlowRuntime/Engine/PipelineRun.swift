@@ -32,6 +32,8 @@ public final class PipelineRun: @unchecked Sendable {
     /// Called once every producer has an outcome (on `queue`).
     private var whenProducersEnd: [@Sendable () -> Void] = []
     var unfinished = 0
+    /// Per topic, what a durable broker already held from earlier runs: the summary counts this run's only.
+    var publishedBefore: [String: Int] = [:]
     var startedAt: Duration = .zero
     var stoppedAt: Duration?
 
@@ -51,6 +53,7 @@ public final class PipelineRun: @unchecked Sendable {
         startedAt = options.scheduler.now
         for topic in pipeline.topics {
             try await broker.declare(TopicSpec(topic))
+            publishedBefore[topic.name] = (try? await broker.stats(of: topic.name))?.published ?? 0
         }
         for consumer in pipeline.consumers {
             try await broker.declareGroup(consumer.group, on: consumer.from)
