@@ -72,6 +72,9 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
 
     deinit { close(lockDescriptor) }
 
+    /// Always: what was committed outlives the process.
+    public var isDurable: Bool { true }
+
     public func declare(_ spec: TopicSpec) async throws(BrokerError) {
         // Declared before in this run: the engine alone decides (same spec: no-op; another: a conflict).
         if (try? await engine.stats(of: spec.name)) != nil { return try await engine.declare(spec) }

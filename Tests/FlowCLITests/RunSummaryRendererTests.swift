@@ -35,9 +35,9 @@ struct RunSummaryRendererTests {
             RunSummaryRenderer.text(Self.summary) == """
                 flow run orders: 13 published, 9 processed in 1.25 s — FAILED
 
-                topic       published  retained
-                orders             12         0
-                orders.dlq          1         1
+                topic       published  retained  lost
+                orders             12         0     0
+                orders.dlq          1         1     0
 
                 producer  topic   published  malformed  dead-lettered
                 shop      orders         12          0              0
@@ -46,6 +46,34 @@ struct RunSummaryRendererTests {
                 billing           9         1        0        4              1       1  0.12ms  15ms
                 """
         )
+    }
+
+    @Test func eventsTheMemoryBrokerCouldNotHandOverAreLostAndFailTheRun() {
+        var summary = Self.summary
+        summary.consumers = []
+        summary.topics = [.init(name: "orders", published: 12, retained: 5, unhandled: 5)]
+        let text = RunSummaryRenderer.text(summary)
+        #expect(summary.failed)
+        #expect(summary.lost == 5)
+        #expect(text.contains("orders         12         5     5"))
+        #expect(
+            text.hasSuffix(
+                "error: 5 stored events were lost: the run ended before they were handled and the "
+                    + "memory broker cannot keep them (use a longer --grace, or --broker sqlite:PATH)"
+            )
+        )
+        #expect(RunSummaryRenderer.json(summary)["lost"] == 5)
+    }
+
+    @Test func eventsADurableStoreKeepsAreLeftForTheNextRunAndDoNotFailIt() {
+        var summary = Self.summary
+        summary.consumers = []
+        summary.topics = [.init(name: "orders", published: 12, retained: 5, unhandled: 5, kept: true)]
+        let text = RunSummaryRenderer.text(summary)
+        #expect(!summary.failed)
+        #expect(summary.left == 5 && summary.lost == 0)
+        #expect(text.contains("topic   published  retained  left"))
+        #expect(text.hasSuffix("note: 5 stored events were left in the store for the next run"))
     }
 
     @Test func theReportIsJSONWithEveryCounter() throws {

@@ -185,6 +185,51 @@ struct DeliveryContractTests {
         #expect(summary.producers[0].failure == nil)
     }
 
+    @Test func onTheMemoryBrokerShutdownHandsTheBacklogToTheConsumersWithinTheGrace() async throws {
+        let yaml = """
+            version: 1
+            topics:
+              work: {}
+            producers:
+              source:
+                to: work
+                generate: { count: 10, event: { type: Job } }
+            consumers:
+              slow:
+                from: work
+                steps:
+                  - delay: 100ms
+            """
+        let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(5))
+        let summary = try await harness.shutdown(limit: .seconds(20))
+        #expect(summary.consumers[0].stats.processed == 10, "one event every 100 ms fits the 5 s grace")
+        #expect(summary.lost == 0 && !summary.failed)
+        #expect(harness.scheduler.now >= .seconds(1))
+    }
+
+    @Test func whatTheGraceCannotHandleIsCountedAsLost() async throws {
+        let yaml = """
+            version: 1
+            topics:
+              work: {}
+            producers:
+              source:
+                to: work
+                generate: { count: 10, event: { type: Job } }
+            consumers:
+              slow:
+                from: work
+                steps:
+                  - delay: 1s
+            """
+        let harness = try await PipelineHarness.start(yaml: yaml, grace: .milliseconds(2500))
+        let summary = try await harness.shutdown(limit: .seconds(20))
+        let processed = summary.consumers[0].stats.processed
+        #expect(processed >= 2 && processed < 10)
+        #expect(summary.lost == 10 - processed, "every stored event is handled or counted")
+        #expect(summary.failed)
+    }
+
     @Test func aProducerThatCannotEndDoesNotHoldTheShutdownPastTheGrace() async throws {
         // The consumer never finishes its event, so the producer's last records never find room.
         let yaml = """

@@ -143,6 +143,12 @@ public struct RunCommand: AsyncParsableCommand {
         await BrokerBootstrap.close(backend)
         withExtendedLifetime(watcher) {}
         let summary = await run.summary()
+        for topic in summary.topics where topic.lost > 0 {
+            logger.error(
+                "events lost at shutdown",
+                metadata: ["flow.topic": "\(topic.name)", "flow.lost": "\(topic.lost)"]
+            )
+        }
         print(RunSummaryRenderer.text(summary))
         var written = true
         if let report {

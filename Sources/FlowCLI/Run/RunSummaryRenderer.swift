@@ -12,9 +12,10 @@ enum RunSummaryRenderer {
                 + String(format: "%.2f s", seconds) + (summary.failed ? " — FAILED" : "")
         )
         lines.append("")
+        let unhandledColumn = summary.topics.contains { $0.kept } ? "left" : "lost"
         lines += table(
-            ["topic", "published", "retained"],
-            summary.topics.map { [$0.name, "\($0.published)", "\($0.retained)"] }
+            ["topic", "published", "retained", unhandledColumn],
+            summary.topics.map { [$0.name, "\($0.published)", "\($0.retained)", "\($0.unhandled)"] }
         )
         if !summary.producers.isEmpty {
             lines.append("")
@@ -43,6 +44,15 @@ enum RunSummaryRenderer {
                 lines.append("error: producer \"\(producer.name)\" failed: \(failure)")
             }
         }
+        if summary.lost > 0 {
+            lines.append(
+                "error: \(summary.lost) stored events were lost: the run ended before they were handled and the "
+                    + "memory broker cannot keep them (use a longer --grace, or --broker sqlite:PATH)"
+            )
+        }
+        if summary.left > 0 {
+            lines.append("note: \(summary.left) stored events were left in the store for the next run")
+        }
         if summary.unfinished > 0 {
             lines.append("warning: \(summary.unfinished) started events were not finished within the grace period")
         }
@@ -56,9 +66,14 @@ enum RunSummaryRenderer {
             "elapsed_ms": .double(DurationText.milliseconds(summary.elapsed)),
             "failed": .bool(summary.failed),
             "unfinished": .int(summary.unfinished),
+            "lost": .int(summary.lost),
+            "left": .int(summary.left),
             "topics": .array(
                 summary.topics.map {
-                    ["name": .string($0.name), "published": .int($0.published), "retained": .int($0.retained)]
+                    [
+                        "name": .string($0.name), "published": .int($0.published), "retained": .int($0.retained),
+                        "lost": .int($0.lost), "left": .int($0.left),
+                    ]
                 }
             ),
             "producers": .array(

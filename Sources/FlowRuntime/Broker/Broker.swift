@@ -62,9 +62,16 @@ public protocol Broker: AnyObject, Sendable {
 
     /// Counters and offsets of `topic` at this moment.
     func stats(of topic: String) async throws(BrokerError) -> TopicStats
+
+    /// Whether what the broker stored outlives the process: records a run did not handle are then left for
+    /// the next run, not lost.
+    var isDurable: Bool { get }
 }
 
 extension Broker {
+    /// In-process brokers are not durable; durable backends say so.
+    public var isDurable: Bool { false }
+
     /// `publish` within capacity: waits while a target partition is full.
     public func publish(
         _ records: [OutgoingRecord],

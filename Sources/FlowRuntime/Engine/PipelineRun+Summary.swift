@@ -6,11 +6,14 @@ extension PipelineRun {
         var topics: [RunSummary.TopicRow] = []
         for topic in pipeline.topics {
             let stats = try? await broker.stats(of: topic.name)
+            let unhandled = stats.map { stats in stats.committed.keys.compactMap { stats.lag(of: $0) }.max() ?? 0 } ?? 0
             topics.append(
                 RunSummary.TopicRow(
                     name: topic.name,
                     published: (stats?.published ?? 0) - (publishedBefore[topic.name] ?? 0),
-                    retained: stats?.retained ?? 0
+                    retained: stats?.retained ?? 0,
+                    unhandled: unhandled,
+                    kept: broker.isDurable
                 )
             )
         }

@@ -110,12 +110,17 @@ public final class PipelineRun: @unchecked Sendable {
         }
     }
 
-    /// Stops the producers and waits for them to end (at most the grace period), then drains every consumer at
-    /// once (each within the grace period), then closes the exec workers and the `http` steps' connections.
+    /// Stops the producers and waits for them to end (at most the grace period); on a non-durable broker lets
+    /// the consumers handle what is stored until every group is done (within the same grace period); then
+    /// drains every consumer at once (each within the grace period), then closes the exec workers and the `http` steps' connections.
     /// Safe to call once.
     public func shutdown() async {
+        let graceEnds = options.scheduler.now + options.grace
         for (_, runner) in producers { runner.stop() }
         await waitForProducers(atMost: options.grace)
+        // What a memory broker holds dies with the process: let the consumers handle it in what is left of
+        // the same grace.
+        if !broker.isDurable { await waitForBacklog(until: graceEnds) }
         let grace = options.grace
         let drains = consumers.map { consumer in consumer.runner }
         let unfinished = await withTaskGroup(of: Int.self) { group in
@@ -140,6 +145,13 @@ public final class PipelineRun: @unchecked Sendable {
             self.stoppedAt = now
         }
         logger.info("pipeline stopped", metadata: ["flow.unfinished": "\(unfinished)"])
+    }
+
+    /// Returns once every group has handled everything stored, or at `deadline` on the scheduler's clock.
+    private func waitForBacklog(until deadline: Duration) async {
+        while options.scheduler.now < deadline, !(await isIdle()) {
+            await sleep(min(options.idleCheckInterval, deadline - options.scheduler.now))
+        }
     }
 
     /// Returns once every producer has ended, or `limit` later on the scheduler's clock (a producer whose

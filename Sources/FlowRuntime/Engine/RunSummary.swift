@@ -4,18 +4,31 @@ import FlowCore
 ///
 /// Invariant: `failed` is true exactly when something was not delivered as the pipeline promised: an event
 /// exhausted its retries without a dead-letter topic, a producer saw malformed input without a dead-letter
-/// topic, or a producer failed outright. `flow run` then exits 1.
+/// topic, a producer failed outright, or stored events were lost at shutdown (a non-durable broker ended
+/// with events its groups had not handled). `flow run` then exits 1.
 public struct RunSummary: Sendable, Hashable {
     public struct TopicRow: Sendable, Hashable {
         public var name: String
         public var published: Int
         /// Records still held (unread dead-letter topics keep theirs for inspection).
         public var retained: Int
+        /// Records some group reading the topic had not handled when the run ended (the most any one group
+        /// left): on a non-durable broker they are gone with the process.
+        public var unhandled: Int
+        /// Whether `unhandled` records stay in a durable store for the next run (else they are lost).
+        public var kept: Bool
 
-        public init(name: String, published: Int, retained: Int) {
+        /// Records the run ended with and did not handle, when the broker cannot keep them.
+        public var lost: Int { kept ? 0 : unhandled }
+        /// Records left in a durable store for the next run.
+        public var left: Int { kept ? unhandled : 0 }
+
+        public init(name: String, published: Int, retained: Int, unhandled: Int = 0, kept: Bool = false) {
             self.name = name
             self.published = published
             self.retained = retained
+            self.unhandled = unhandled
+            self.kept = kept
         }
     }
 
@@ -89,7 +102,13 @@ public struct RunSummary: Sendable, Hashable {
     public var failed: Bool {
         consumers.contains { $0.stats.exhausted > 0 }
             || producers.contains { $0.failure != nil || $0.malformed > 0 }
+            || lost > 0
     }
+
+    /// Events lost at shutdown over all topics.
+    public var lost: Int { topics.reduce(0) { $0 + $1.lost } }
+    /// Events left in a durable store for the next run, over all topics.
+    public var left: Int { topics.reduce(0) { $0 + $1.left } }
 
     /// Events handled successfully by all consumers together.
     public var processed: Int { consumers.reduce(0) { $0 + $1.stats.processed } }
