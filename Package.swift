@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(
             name: "FlowRuntimeTests",
             dependencies: [
-                "FlowRuntime", "FlowYAML", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "FlowRuntime", "FlowYAML", "FlowTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -107,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerContractTests",
-            dependencies: ["FlowRuntime", "FlowSQLite"],
+            dependencies: ["FlowRuntime", "FlowSQLite", "FlowTesting"],
             swiftSettings: strict
         ),
         .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),

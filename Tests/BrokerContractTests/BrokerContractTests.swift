@@ -1,5 +1,6 @@
 import FlowCore
 import FlowRuntime
+import FlowTesting
 import Testing
 
 /// The broker contract of `Broker` (docs/delivery.md), once, for every backend in `Backend.all`.

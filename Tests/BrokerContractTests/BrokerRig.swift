@@ -1,6 +1,7 @@
 import Dispatch
 import FlowCore
 import FlowRuntime
+import FlowTesting
 import Foundation
 import Synchronization
 import Testing
@@ -63,37 +64,6 @@ final class BrokerRig {
 
     func stats(_ topic: String = "orders") async throws -> TopicStats {
         try await broker.stats(of: topic)
-    }
-}
-
-/// A delivery sink that keeps every record it is pushed, for assertions.
-final class CollectingSink: DeliverySink {
-    private let store = Mutex<[BrokerRecord]>([])
-
-    func receive(_ records: [BrokerRecord]) {
-        store.withLock { $0.append(contentsOf: records) }
-    }
-
-    var records: [BrokerRecord] { store.withLock { $0 } }
-
-    var ids: [String] { records.map(\.event.id) }
-}
-
-/// Tracks whether a publish completed, and how.
-final class PublishProbe: Sendable {
-    private let state = Mutex<Result<Void, BrokerError>?>(nil)
-
-    var isComplete: Bool { state.withLock { $0 != nil } }
-
-    var error: BrokerError? {
-        state.withLock { result in
-            if case .failure(let error)? = result { return error }
-            return nil
-        }
-    }
-
-    func callAsFunction(_ result: Result<Void, BrokerError>) {
-        state.withLock { $0 = result }
     }
 }
 

@@ -185,22 +185,26 @@ struct DeliveryContractTests {
         #expect(summary.producers[0].failure == nil)
     }
 
+    /// Ten events stored at once, read by a consumer that takes `each` per event.
+    static func tenJobs(each delay: String) -> String {
+        """
+        version: 1
+        topics:
+          work: {}
+        producers:
+          source:
+            to: work
+            generate: { count: 10, event: { type: Job } }
+        consumers:
+          slow:
+            from: work
+            steps:
+              - delay: \(delay)
+        """
+    }
+
     @Test func onTheMemoryBrokerShutdownHandsTheBacklogToTheConsumersWithinTheGrace() async throws {
-        let yaml = """
-            version: 1
-            topics:
-              work: {}
-            producers:
-              source:
-                to: work
-                generate: { count: 10, event: { type: Job } }
-            consumers:
-              slow:
-                from: work
-                steps:
-                  - delay: 100ms
-            """
-        let harness = try await PipelineHarness.start(yaml: yaml, grace: .seconds(5))
+        let harness = try await PipelineHarness.start(yaml: Self.tenJobs(each: "100ms"), grace: .seconds(5))
         let summary = try await harness.shutdown(limit: .seconds(20))
         #expect(summary.consumers[0].stats.processed == 10, "one event every 100 ms fits the 5 s grace")
         #expect(summary.lost == 0 && !summary.failed)
@@ -208,21 +212,7 @@ struct DeliveryContractTests {
     }
 
     @Test func whatTheGraceCannotHandleIsCountedAsLost() async throws {
-        let yaml = """
-            version: 1
-            topics:
-              work: {}
-            producers:
-              source:
-                to: work
-                generate: { count: 10, event: { type: Job } }
-            consumers:
-              slow:
-                from: work
-                steps:
-                  - delay: 1s
-            """
-        let harness = try await PipelineHarness.start(yaml: yaml, grace: .milliseconds(2500))
+        let harness = try await PipelineHarness.start(yaml: Self.tenJobs(each: "1s"), grace: .milliseconds(2500))
         let summary = try await harness.shutdown(limit: .seconds(20))
         let processed = summary.consumers[0].stats.processed
         #expect(processed >= 2 && processed < 10)

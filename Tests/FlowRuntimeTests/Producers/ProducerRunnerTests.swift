@@ -1,5 +1,6 @@
 import FlowCore
 import Foundation
+import FlowTesting
 import Testing
 
 @testable import FlowRuntime

@@ -1,6 +1,6 @@
 import Dispatch
 import FlowCore
-import Synchronization
+import FlowTesting
 
 @testable import FlowRuntime
 
@@ -12,24 +12,6 @@ func event(_ id: String, type: String = "Test", data: Value = .null) -> CloudEve
 /// Records with ids `prefix0`, `prefix1`, … and the given keys (one record per key).
 func records(_ prefix: String, keys: [String?]) -> [OutgoingRecord] {
     keys.enumerated().map { OutgoingRecord(key: $0.element, event: event("\(prefix)\($0.offset)")) }
-}
-
-/// Tracks whether a publish completed, and how.
-final class PublishProbe: Sendable {
-    private let state = Mutex<Result<Void, BrokerError>?>(nil)
-
-    var isComplete: Bool { state.withLock { $0 != nil } }
-
-    var error: BrokerError? {
-        state.withLock { result in
-            if case .failure(let error)? = result { return error }
-            return nil
-        }
-    }
-
-    func callAsFunction(_ result: Result<Void, BrokerError>) {
-        state.withLock { $0 = result }
-    }
 }
 
 let callbackQueue = DispatchQueue(label: "tests.callbacks")
