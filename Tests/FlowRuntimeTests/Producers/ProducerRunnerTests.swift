@@ -1,6 +1,6 @@
 import FlowCore
-import Foundation
 import FlowTesting
+import Foundation
 import Testing
 
 @testable import FlowRuntime
