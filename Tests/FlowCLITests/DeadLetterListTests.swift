@@ -63,6 +63,6 @@ struct DeadLetterListTests {
     @Test func withoutFilesTheCommandIsAUsageError() throws {
         let outcome = try ChildProcess.run(try FlowBinaryTests.flowBinary(), ["dlq", "list"])
         #expect(outcome.status == 64)
-        #expect(outcome.stderr.contains("Missing expected argument"))
+        #expect(outcome.stderr.contains("name the files to read, or a store with --broker"))
     }
 }

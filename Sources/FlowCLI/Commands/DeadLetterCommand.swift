@@ -1,10 +1,11 @@
 import ArgumentParser
+import FlowCore
 
 /// `flow dlq`: the dead-letter lifecycle's commands.
 public struct DeadLetterCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dlq",
-        abstract: "Inspect dead letters kept by `flow run --dead-letters`.",
+        abstract: "Inspect dead letters kept by `flow run --dead-letters` or in a durable store.",
         discussion: """
             Replay them by pointing a file: producer at the same files (docs/delivery.md).
             """,
@@ -20,21 +21,37 @@ public struct DeadLetterListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List dead letters: id, type, where they were read, who gave up, attempts, error.",
         discussion: """
+            With --broker, reads the topics of a store instead (read-only: it works beside the running \
+            pipeline); without topics, every stored topic no group reads.
+
             Examples:
               flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
               flow dlq list out/payments.dlq.jsonl
+              flow dlq list --broker sqlite:state/payments.db payments.dlq
 
-            Exit status: 0, or 1 when a file cannot be read or a line is not a JSON object.
+            Exit status: 0, or 1 when a file, store or topic cannot be read or a line is not a JSON object.
             """
     )
 
-    @Argument(help: "Files written by `flow run --dead-letters` (JSON lines).")
-    var files: [String]
+    @Option(help: ArgumentHelp("Read the topics of this store (sqlite:PATH) instead of files.", valueName: "URL"))
+    var broker: BrokerArgument?
+
+    @Argument(help: "Files written by `flow run --dead-letters` (JSON lines), or with --broker the topics.")
+    var files: [String] = []
 
     public init() {}
 
+    public func validate() throws {
+        if broker == nil, files.isEmpty { throw ValidationError("name the files to read, or a store with --broker") }
+        if case .memory? = broker?.url {
+            throw ValidationError("--broker memory: keeps nothing after its run; name a sqlite: store")
+        }
+    }
+
     public func run() throws {
-        let outcome = DeadLetterList.render(files: files)
+        let outcome =
+            broker.map { DeadLetterList.render(store: $0.url, topics: files) }
+            ?? DeadLetterList.render(files: files)
         if !outcome.errors.isEmpty { Terminal.printError(outcome.errors) }
         print(outcome.output)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -14,8 +14,7 @@ enum DeadLetterList {
     /// The table and counts (`output`, for stdout), the problems found (`errors`, for stderr, one per line),
     /// and the exit code: 1 when there is any problem.
     static func render(files: [String]) -> (output: String, errors: String, exitCode: Int32) {
-        var rows: [[String]] = []
-        var errors: [String: Int] = [:]
+        var events: [[String: Value]] = []
         var problems: [String] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -28,14 +27,26 @@ enum DeadLetterList {
                     problems.append("\(file):\(index + 1): error: not a JSON object (a CloudEvent per line expected)")
                     continue
                 }
-                let error = event["flowerror"]?.stringValue ?? "-"
-                errors[error, default: 0] += 1
-                rows.append([
-                    event["id"]?.stringValue ?? "-", event["type"]?.stringValue ?? "-", origin(event),
-                    (event["flowconsumer"] ?? event["flowproducer"])?.stringValue ?? "-",
-                    event["flowattempts"].map { "\($0)" } ?? "-", truncated(error),
-                ])
+                events.append(event)
             }
+        }
+        let output = render(events, from: "\(files.count) file\(files.count == 1 ? "" : "s")")
+        return (output, problems.joined(separator: "\n"), problems.isEmpty ? 0 : 1)
+    }
+
+    /// The table and counts for `events` (each a CloudEvent's JSON members), read from `source`
+    /// ("2 files", "topic \"payments.dlq\" of store.db").
+    static func render(_ events: [[String: Value]], from source: String) -> String {
+        var rows: [[String]] = []
+        var errors: [String: Int] = [:]
+        for event in events {
+            let error = event["flowerror"]?.stringValue ?? "-"
+            errors[error, default: 0] += 1
+            rows.append([
+                event["id"]?.stringValue ?? "-", event["type"]?.stringValue ?? "-", origin(event),
+                (event["flowconsumer"] ?? event["flowproducer"])?.stringValue ?? "-",
+                event["flowattempts"].map { "\($0)" } ?? "-", truncated(error),
+            ])
         }
         var lines: [String] = []
         if !rows.isEmpty {
@@ -43,12 +54,12 @@ enum DeadLetterList {
             lines.append("")
         }
         let noun = rows.count == 1 ? "dead letter" : "dead letters"
-        lines.append("\(rows.count) \(noun) in \(files.count) file\(files.count == 1 ? "" : "s")")
+        lines.append("\(rows.count) \(noun) in \(source)")
         let ranked = errors.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
         for (error, count) in ranked where error != "-" {
             lines.append("  \(count) × \(oneLine(error))")
         }
-        return (lines.joined(separator: "\n"), problems.joined(separator: "\n"), problems.isEmpty ? 0 : 1)
+        return lines.joined(separator: "\n")
     }
 
     /// Where the event was read, or where the malformed input came from.
