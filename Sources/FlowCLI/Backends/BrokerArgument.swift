@@ -1,14 +1,16 @@
 import ArgumentParser
 import FlowCore
 
-/// `--broker URL`: parsed by the same `BrokerURL` as the pipeline's `broker:` key, so both accept the same URLs.
-struct BrokerArgument: ExpressibleByArgument, Sendable {
+/// `--broker URL`: parsed by the same `BrokerURL` as the pipeline's `broker:` key, so both accept the same URLs
+/// and a malformed one gets the same message and hint as the `broker-url` rule.
+struct BrokerArgument: Sendable {
     let url: BrokerURL
 
-    init?(argument: String) {
-        guard case .success(let url) = BrokerURL.parse(argument) else { return nil }
-        self.url = url
+    /// The `transform:` of a `--broker` option: the URL, or a `ValidationError` (exit 64) saying what is wrong.
+    static func parse(_ text: String) throws -> BrokerArgument {
+        switch BrokerURL.parse(text) {
+        case .success(let url): return BrokerArgument(url: url)
+        case .failure(let error): throw ValidationError("--broker: \(error.message); \(BrokerURL.hint)")
+        }
     }
-
-    static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -33,7 +33,10 @@ public struct DeadLetterListCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Read the topics of this store (sqlite:PATH) instead of files.", valueName: "URL"))
+    @Option(
+        help: ArgumentHelp("Read the topics of this store (sqlite:PATH) instead of files.", valueName: "URL"),
+        transform: BrokerArgument.parse
+    )
     var broker: BrokerArgument?
 
     @Argument(help: "Files written by `flow run --dead-letters` (JSON lines), or with --broker the topics.")

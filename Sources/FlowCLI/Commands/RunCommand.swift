@@ -75,7 +75,8 @@ public struct RunCommand: AsyncParsableCommand {
             discussion: "memory: (in-process), sqlite:PATH (durable; ?durability=process for speed over "
                 + "power-loss safety).",
             valueName: "URL"
-        )
+        ),
+        transform: BrokerArgument.parse
     )
     var broker: BrokerArgument?
 
