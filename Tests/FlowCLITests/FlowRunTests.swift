@@ -329,7 +329,10 @@ struct FlowRunTests {
             hasExited = exited.wait(timeout: .now() + 0.2) == .success
         }
         if !hasExited, exited.wait(timeout: .now() + 30) == .timedOut {
-            throw ChildProcess.TimedOut(command: "flow run (waiting for exit)")
+            let seen = stderr.withLock { String(decoding: $0, as: UTF8.self) }
+            throw ChildProcess.TimedOut(
+                command: "flow run (waiting for exit; its stderr so far:\n\(seen.suffix(3000)))"
+            )
         }
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         err.fileHandleForReading.readabilityHandler = nil
