@@ -17,19 +17,21 @@ struct CrashTests {
         var pipeline: String { directory.appendingPathComponent("orders.yml").path }
     }
 
-    /// A port nothing listens on now.
-    static func freePort() throws -> Int {
-        let outcome = try ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            [
-                "python3", "-c",
-                "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
-            ]
-        )
-        return try #require(Int(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    /// The port `flow` logged (`http ingest listening flow.listen=127.0.0.1:PORT/events`) in `log`, polled for
+    /// at most 20 s: each run binds port 0, so no other test's server can ever receive this test's traffic.
+    static func listeningPort(in log: String) -> Int? {
+        for _ in 0..<200 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "flow.listen=127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits) { return port }
+            }
+            usleep(100_000)  // polling another process's progress, bounded to 20 s
+        }
+        return nil
     }
 
-    static func pipeline(port: Int, ledger: String) -> String {
+    static func pipeline(ledger: String) -> String {
         """
         version: 1
         name: crash
@@ -39,7 +41,7 @@ struct CrashTests {
         producers:
           web:
             to: orders
-            http: { listen: 127.0.0.1:\(port), path: /events }
+            http: { listen: "127.0.0.1:0", path: /events }
         consumers:
           ledger:
             from: orders
@@ -50,16 +52,19 @@ struct CrashTests {
         """
     }
 
-    /// Starts `flow run` on the store; its output goes to `log`.
-    static func startFlow(_ scratch: Scratch, log: FileHandle) throws -> Process {
+    /// Starts `flow run` on the store, its output (info level: the listening line) going to a new file `log`.
+    static func startFlow(_ scratch: Scratch, log path: String) throws -> Process {
+        try Data().write(to: URL(fileURLWithPath: path))
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let process = Process()
         process.executableURL = try FlowBinaryTests.flowBinary()
-        process.arguments = ["run", scratch.pipeline, "--broker", "sqlite:\(scratch.store)", "--log-level", "warning"]
+        process.arguments = ["run", scratch.pipeline, "--broker", "sqlite:\(scratch.store)"]
         process.currentDirectoryURL = scratch.directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        try? log.close()  // the child has its own descriptor
         return process
     }
 
@@ -103,31 +108,30 @@ struct CrashTests {
         let scratch = Scratch()
         try FileManager.default.createDirectory(at: scratch.directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch.directory) }
-        let port = try Self.freePort()
-        try Self.pipeline(port: port, ledger: scratch.ledger).write(
-            toFile: scratch.pipeline,
-            atomically: true,
-            encoding: .utf8
-        )
-        try Data().write(to: scratch.directory.appendingPathComponent("flow.log"))
-        let log = try FileHandle(forWritingTo: scratch.directory.appendingPathComponent("flow.log"))
-        defer { try? log.close() }
+        try Self.pipeline(ledger: scratch.ledger).write(toFile: scratch.pipeline, atomically: true, encoding: .utf8)
+        func logText(_ path: String) -> String {
+            String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").suffix(2000))
+        }
 
         var random = SplitMix(seed: 20_261_202)
         var acknowledged: [String] = []
         for cycle in 0..<Self.kills {
+            let log = scratch.directory.appendingPathComponent("flow-\(cycle).log").path
             let flow = try Self.startFlow(scratch, log: log)
+            guard let port = Self.listeningPort(in: log) else {
+                kill(flow.processIdentifier, SIGKILL)
+                Issue.record("flow never listened; log:\n\(logText(log))")
+                return
+            }
             let killAfter = 1 + Int(random.next() % 150)
             let first = 1_000_000 + cycle * 100_000
             acknowledged += try Self.post(port: port, first: first, killAfter: killAfter, flow: flow)
-            let text =
-                (try? String(contentsOfFile: scratch.directory.appendingPathComponent("flow.log").path, encoding: .utf8))
-                ?? ""
-            try #require(flow.terminationReason == .uncaughtSignal, "flow exited by itself; log:\n\(text.suffix(2000))")
+            try #require(flow.terminationReason == .uncaughtSignal, "flow exited by itself; log:\n\(logText(log))")
         }
         try #require(acknowledged.count >= Self.kills)
 
         // A last run hands over whatever is stored; it ends once the ledger holds every acknowledged event.
+        let log = scratch.directory.appendingPathComponent("flow-last.log").path
         let flow = try Self.startFlow(scratch, log: log)
         let wanted = Set(acknowledged)
         for _ in 0..<600 where !wanted.isSubset(of: Set(Self.ledgerLines(scratch.ledger))) {
@@ -135,10 +139,7 @@ struct CrashTests {
         }
         kill(flow.processIdentifier, SIGTERM)
         flow.waitUntilExit()
-        let logText =
-            (try? String(contentsOfFile: scratch.directory.appendingPathComponent("flow.log").path, encoding: .utf8))
-            ?? ""
-        #expect(flow.terminationStatus == 0, "the drained run exits 0; log:\n\(logText.suffix(2000))")
+        #expect(flow.terminationStatus == 0, "the drained run exits 0; log:\n\(logText(log))")
 
         let handled = Self.ledgerLines(scratch.ledger)
         let missing = wanted.subtracting(handled)
