@@ -119,6 +119,26 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
         engine.offer(records, to: topic, queue: queue, completion: completion)
     }
 
+    public func publish(
+        _ steps: [ProducerStep],
+        from producer: String,
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+    ) {
+        engine.publish(steps, from: producer, queue: queue, completion: completion)
+    }
+
+    /// The checkpoint committed last for `producer`, read from the file.
+    public func checkpoint(of producer: String) async throws(BrokerError) -> ProducerCheckpoint? {
+        do {
+            return try await journal.read { connection throws(SQLiteStoreError) in
+                try SQLiteLoader.checkpoint(of: producer, in: connection)
+            }
+        } catch {
+            throw .unavailable(error.description)
+        }
+    }
+
     public func subscribe(
         _ request: SubscriptionRequest,
         sink: any DeliverySink

@@ -21,6 +21,7 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
         case record(BrokerRecord, topic: String)
         case acks([RecordPosition], topic: String, group: String, committed: [Int: Int64])
         case drop(topic: String, partition: Int, below: Int64, evicted: Int)
+        case checkpoint(String, ProducerCheckpoint)
     }
 
     let brokerQueue: DispatchQueue
@@ -59,6 +60,10 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
 
     func dropped(in topic: String, partition: Int, below offset: Int64, evicted: Int) {
         add(.drop(topic: topic, partition: partition, below: offset, evicted: evicted))
+    }
+
+    func checkpointed(_ producer: String, at checkpoint: ProducerCheckpoint) {
+        add(.checkpoint(producer, checkpoint))
     }
 
     func afterCommit(_ work: @escaping @Sendable (BrokerError?) -> Void) {
@@ -141,6 +146,7 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
                     try writer.ack(positions, of: topic, group: group, committed: committed)
                 case .drop(let topic, let partition, let below, let evicted):
                     try writer.drop(in: topic, partition: partition, below: below, evicted: evicted)
+                case .checkpoint(let producer, let checkpoint): try writer.store(checkpoint, of: producer)
                 }
             }
             try writer.commit()

@@ -71,4 +71,23 @@ enum SQLiteLoader {
         }
         return (count, RestoredTopic(partitions: partitions, groups: groups, evicted: evicted))
     }
+
+    /// The checkpoint stored for `producer`; nil when it has none.
+    static func checkpoint(
+        of producer: String,
+        in connection: SQLiteConnection
+    ) throws(SQLiteStoreError) -> ProducerCheckpoint? {
+        let row = try connection.prepare(
+            "SELECT source, produced, offset, random FROM checkpoints WHERE producer = ?"
+        )
+        row.bind(.text(producer))
+        defer { row.reset() }
+        guard try row.step(), let source = row.text(0) else { return nil }
+        return ProducerCheckpoint(
+            source: source,
+            produced: row.int64(1),
+            offset: row.int64(2),
+            random: UInt64(bitPattern: row.int64(3))
+        )
+    }
 }

@@ -5,7 +5,9 @@
 ///   `base` is the offset of the first kept record (the end offset is `max(base, highest offset + 1)`);
 /// - `records(topic, partition, offset, key, event)`: the event as its CloudEvents JSON;
 /// - `groups(topic, grp, partition, committed)` and `acks(topic, grp, partition, offset)`: each group's
-///   watermark and the offsets it acked above it.
+///   watermark and the offsets it acked above it;
+/// - `checkpoints(producer, source, produced, offset, random)`: how far each producer got (`ProducerCheckpoint`,
+///   `random` as the bit pattern of its `UInt64`).
 ///
 /// `PRAGMA application_id` marks the file as flow's, `PRAGMA user_version` holds `version`.
 enum SQLiteSchema {
@@ -30,6 +32,9 @@ enum SQLiteSchema {
         CREATE TABLE IF NOT EXISTS acks(
             topic TEXT NOT NULL, grp TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
             PRIMARY KEY(topic, grp, partition, offset)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS checkpoints(
+            producer TEXT PRIMARY KEY, source TEXT NOT NULL, produced INTEGER NOT NULL, offset INTEGER NOT NULL,
+            random INTEGER NOT NULL) WITHOUT ROWID;
         """
 
     /// Sets up a new file, or checks that an existing one is a flow store this build can read.

@@ -12,7 +12,7 @@ final class SQLiteWriter: @unchecked Sendable {
     private let begin_, commit_, rollback_: SQLiteStatement
     private let upsertTopic, insertPartition, insertGroup, insertRecord: SQLiteStatement
     private let insertAck, updateCommitted, deleteAcks: SQLiteStatement
-    private let deleteRecords, updateBase, addEvicted: SQLiteStatement
+    private let deleteRecords, updateBase, addEvicted, upsertCheckpoint: SQLiteStatement
     /// Transactions since free pages were last given back to the file system.
     private var sinceVacuum = 0
 
@@ -52,6 +52,9 @@ final class SQLiteWriter: @unchecked Sendable {
             "UPDATE partitions SET base = max(base, ?3) WHERE topic = ?1 AND partition = ?2"
         )
         addEvicted = try connection.prepare("UPDATE topics SET evicted = evicted + ?2 WHERE name = ?1")
+        upsertCheckpoint = try connection.prepare(
+            "INSERT OR REPLACE INTO checkpoints(producer, source, produced, offset, random) VALUES(?, ?, ?, ?, ?)"
+        )
     }
 
     func begin() throws(SQLiteStoreError) { try begin_.run() }
@@ -120,5 +123,15 @@ final class SQLiteWriter: @unchecked Sendable {
         try deleteRecords.bind(.text(topic), .integer(Int64(partition)), .integer(offset)).run()
         try updateBase.bind(.text(topic), .integer(Int64(partition)), .integer(offset)).run()
         if evicted > 0 { try addEvicted.bind(.text(topic), .integer(Int64(evicted))).run() }
+    }
+
+    func store(_ checkpoint: ProducerCheckpoint, of producer: String) throws(SQLiteStoreError) {
+        try upsertCheckpoint.bind(
+            .text(producer),
+            .text(checkpoint.source),
+            .integer(checkpoint.produced),
+            .integer(checkpoint.offset),
+            .integer(Int64(bitPattern: checkpoint.random))
+        ).run()
     }
 }

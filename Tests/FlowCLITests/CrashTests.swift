@@ -53,12 +53,12 @@ struct CrashTests {
     }
 
     /// Starts `flow run` on the store, its output (info level: the listening line) going to a new file `log`.
-    static func startFlow(_ scratch: Scratch, log path: String) throws -> Process {
+    static func startFlow(_ scratch: Scratch, log path: String, extra: [String] = []) throws -> Process {
         try Data().write(to: URL(fileURLWithPath: path))
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let process = Process()
         process.executableURL = try FlowBinaryTests.flowBinary()
-        process.arguments = ["run", scratch.pipeline, "--broker", "sqlite:\(scratch.store)"]
+        process.arguments = ["run", scratch.pipeline, "--broker", "sqlite:\(scratch.store)"] + extra
         process.currentDirectoryURL = scratch.directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log

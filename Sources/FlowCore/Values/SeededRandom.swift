@@ -6,6 +6,9 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// Where the stream is: `SeededRandom(seed: position)` draws exactly what this one draws next.
+    public var position: UInt64 { state }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -54,6 +54,22 @@ public protocol Broker: AnyObject, Sendable {
         completion: @escaping @Sendable (Result<[Bool], BrokerError>) -> Void
     )
 
+    /// Stores a producer's steps in order, each whole (all its records or none, like
+    /// `BrokerSubscription.commit`), and with them, in the same transaction on a durable backend, the checkpoint
+    /// of the last step stored: a crash keeps a record and the position after it, or neither. A step waits
+    /// until all its records fit, and the steps after it wait behind it (also those of later calls from the
+    /// same producer). `completion` runs on `queue` for each run of steps stored together, with their index
+    /// range; on failure none of those happened.
+    func publish(
+        _ steps: [ProducerStep],
+        from producer: String,
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+    )
+
+    /// The checkpoint stored last for `producer`; nil when it has none.
+    func checkpoint(of producer: String) async throws(BrokerError) -> ProducerCheckpoint?
+
     /// Joins a group as a member; records are then pushed to `sink` on `request.queue`.
     func subscribe(
         _ request: SubscriptionRequest,

@@ -21,6 +21,8 @@ public protocol BrokerJournal: AnyObject, Sendable {
     /// Records of `topic`'s `partition` below `offset` are gone (acked by every group, or `evicted` of them by
     /// the retention bound of a topic no group reads).
     func dropped(in topic: String, partition: Int, below offset: Int64, evicted: Int)
+    /// `producer` got as far as `checkpoint`, with the records journaled in the same turn.
+    func checkpointed(_ producer: String, at checkpoint: ProducerCheckpoint)
     /// Runs `work` on the broker's queue once everything journaled before this call is durable, with the
     /// error that kept it from being so.
     func afterCommit(_ work: @escaping @Sendable (BrokerError?) -> Void)

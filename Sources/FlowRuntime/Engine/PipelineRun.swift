@@ -89,6 +89,7 @@ public final class PipelineRun: @unchecked Sendable {
             ]
         )
         for producer in pipeline.producers {
+            let resume = broker.isDurable ? try await broker.checkpoint(of: producer.name) : nil
             let runner = ProducerRunner(
                 producer: producer,
                 topicKeys: topicKeys,
@@ -96,7 +97,8 @@ public final class PipelineRun: @unchecked Sendable {
                 scheduler: options.scheduler,
                 logger: logger,
                 seed: options.seed,
-                input: options.standardInput
+                input: options.standardInput,
+                resume: resume
             )
             producers.append((producer, runner))
         }

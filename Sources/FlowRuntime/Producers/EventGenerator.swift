@@ -22,13 +22,14 @@ struct EventGenerator: Sendable {
     private var context: EvaluationContext
     private var lastTime: (date: Date, text: String)?
 
-    /// A generator whose first event has `seq` 1.
-    init(template: Pipeline.EventTemplate, producer: String, seed: UInt64) {
+    /// A generator whose first event has `seq` `after + 1` (1 for a fresh start), drawing from
+    /// `SeededRandom(seed: seed)`: a resumed generator passes the checkpoint's count and random position.
+    init(template: Pipeline.EventTemplate, producer: String, seed: UInt64, after: Int = 0) {
         self.template = template
         defaultSource = "flow/\(producer)"
         extensions = template.extensions.keys.sorted().map { ($0, template.extensions[$0]!) }
         data = Self.compile(template.data)
-        context = EvaluationContext(seq: 0, random: SeededRandom(seed: seed))
+        context = EvaluationContext(seq: after, random: SeededRandom(seed: seed))
     }
 
     /// The `seq` of the last event asked for (0 before the first).

@@ -17,6 +17,8 @@ final class LineReader {
         var bytes: ArraySlice<UInt8>
         /// The line exceeded `maxLineBytes` and its bytes were dropped.
         var isTooLong = false
+        /// The byte offset just past the line's terminator (where the next line starts).
+        var end: Int64 = 0
     }
 
     /// Bytes asked for per read.
@@ -28,15 +30,20 @@ final class LineReader {
     private let maxLineBytes: Int
     private var partial: [UInt8] = []
     private var dropping = false
-    private var lineNumber = 0
+    private var lineNumber: Int
+    /// The byte offset in the input where the chunk being split starts (where `partial` ends).
+    private var consumed: Int64
 
     /// True once the end of input was reached and every line returned.
     private(set) var isAtEnd = false
 
-    /// A reader of `handle`, which it does not close.
-    init(_ handle: FileHandle, maxLineBytes: Int = LineReader.maxLineBytes) {
+    /// A reader of `handle`, which it does not close. A reader resuming mid-file is given the handle already
+    /// positioned at byte `offset`, where line `after + 1` starts.
+    init(_ handle: FileHandle, maxLineBytes: Int = LineReader.maxLineBytes, after: Int = 0, offset: Int64 = 0) {
         self.handle = handle
         self.maxLineBytes = maxLineBytes
+        lineNumber = after
+        consumed = offset
     }
 
     /// The next lines: at least one unless the input has ended. Throws the `errno` of a failed read.
@@ -46,15 +53,22 @@ final class LineReader {
             let chunk = try readChunk()
             guard !chunk.isEmpty else {
                 isAtEnd = true
-                if !partial.isEmpty || dropping { lines.append(finishLine(with: [])) }
+                if !partial.isEmpty || dropping {
+                    var line = finishLine(with: [])
+                    line.end = consumed
+                    lines.append(line)
+                }
                 break
             }
             var start = chunk.startIndex
             while let newline = chunk[start...].firstIndex(of: 0x0A) {
-                lines.append(finishLine(with: chunk[start..<newline]))
+                var line = finishLine(with: chunk[start..<newline])
+                line.end = consumed + Int64(newline + 1)
+                lines.append(line)
                 start = newline + 1
             }
             keep(chunk[start...])
+            consumed += Int64(chunk.count)
         }
         return lines
     }

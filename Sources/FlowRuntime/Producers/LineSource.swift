@@ -4,7 +4,8 @@ import Foundation
 /// The input side of a `file:` or `stdin:` producer: reads lines, decodes them and keys the events.
 ///
 /// Invariant: used only on the producer's read queue (one call at a time, in order), where blocking reads
-/// are fine. It opens a file on the first read and closes it at the end of input, on a read error or on
+/// are fine. With `checkpoints` every input is marked in its batch with the checkpoint after it; a file
+/// resumed from a checkpoint is read from its byte offset, numbering lines on from it. It opens a file on the first read and closes it at the end of input, on a read error or on
 /// `close()`; an injected handle or standard input is never closed.
 ///
 /// `@unchecked Sendable`: its mutable state is confined to the read queue (see above).
@@ -25,17 +26,30 @@ final class LineSource: @unchecked Sendable {
     private var reader: LineReader?
     private var opened: FileHandle?
     private var isClosed = false
+    /// The `ProducerCheckpoint.source` to mark inputs with; nil: no checkpoints.
+    private let checkpoints: String?
+    private let resume: ProducerCheckpoint?
 
     /// The name reports use: the configured path, or `stdin`.
     let name: String
 
-    /// A source that reads nothing until `next()`.
-    init(input: Input, type: String?, target: ProducerTarget, scheduler: any FlowScheduler, seed: UInt64) {
+    /// A source that reads nothing until `next()`; a file source given `resume` starts after it.
+    init(
+        input: Input,
+        type: String?,
+        target: ProducerTarget,
+        scheduler: any FlowScheduler,
+        seed: UInt64,
+        checkpoints: String? = nil,
+        resume: ProducerCheckpoint? = nil
+    ) {
         self.input = input
         self.target = target
         self.scheduler = scheduler
+        self.checkpoints = checkpoints
+        self.resume = resume
         decoder = LineDecoder(producer: target.producer, type: type)
-        random = SeededRandom(seed: seed)
+        random = SeededRandom(seed: resume?.random ?? seed)
         switch input {
         case .file(let path): name = path
         case .handle: name = MalformedInput.standardInput
@@ -59,7 +73,19 @@ final class LineSource: @unchecked Sendable {
             var batch = ProducerBatch(isLast: reader.isAtEnd)
             let now = scheduler.wallClock
             let time = DeadLetterEnvelope.rfc3339(now)
-            for line in lines { decode(line, into: &batch, now: now, time: time) }
+            for line in lines {
+                decode(line, into: &batch, now: now, time: time)
+                if let checkpoints {
+                    batch.mark(
+                        ProducerCheckpoint(
+                            source: checkpoints,
+                            produced: Int64(line.number),
+                            offset: line.end,
+                            random: random.position
+                        )
+                    )
+                }
+            }
             if reader.isAtEnd { close() }
             return .success(batch)
         } catch {
@@ -124,10 +150,26 @@ final class LineSource: @unchecked Sendable {
             }
             handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             opened = handle
+            if let resume { try seek(descriptor, path: path, to: resume) }
         }
-        let reader = LineReader(handle)
+        let reader = LineReader(handle, after: Int(resume?.produced ?? 0), offset: resume?.offset ?? 0)
         self.reader = reader
         return reader
+    }
+
+    /// Moves a resumed file to where the last run stopped; refuses a file now shorter than that (replaced or
+    /// truncated), since reading it from anywhere would repeat or skip lines.
+    private func seek(_ descriptor: Int32, path: String, to resume: ProducerCheckpoint) throws(ProducerFailure) {
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 ? Int64(status.st_size) : -1
+        guard size >= resume.offset, lseek(descriptor, off_t(resume.offset), SEEK_SET) == off_t(resume.offset) else {
+            close()
+            throw ProducerFailure(
+                "producer \"\(target.producer)\" cannot resume file \"\(path)\": the store says it read \(resume.produced) "
+                    + "lines (\(resume.offset) bytes) of it, but the file now has \(max(size, 0)) bytes; put the "
+                    + "original file back, or run with a new store"
+            )
+        }
     }
 
     private var described: String {

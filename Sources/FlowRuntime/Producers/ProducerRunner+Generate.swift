@@ -4,7 +4,13 @@ import FlowCore
 extension ProducerRunner {
     func startGenerating(_ generate: Pipeline.Producer.Generate) {
         dispatchPrecondition(condition: .onQueue(queue))
-        generator = EventGenerator(template: generate.event, producer: producer.name, seed: seed)
+        generatedBefore = Int(resumeAt?.produced ?? 0)
+        generator = EventGenerator(
+            template: generate.event,
+            producer: producer.name,
+            seed: resumeAt?.random ?? seed,
+            after: generatedBefore
+        )
         pacer = generate.rate.map(RatePacer.init)
         startedAt = scheduler.now
         self.generate()
@@ -18,7 +24,7 @@ extension ProducerRunner {
         guard case .generate(let settings) = producer.source else { return }
         let total = settings.count ?? Int.max
         let elapsed = scheduler.now - startedAt
-        let due = min(total, pacer?.dueCount(after: elapsed) ?? Int.max)
+        let due = min(total, pacer.map { generatedBefore + $0.dueCount(after: elapsed) } ?? Int.max)
         while inFlight < Self.maxInFlight, generator.seq < due {
             let batch = makeBatch(of: min(Self.batchSize, due - generator.seq), with: &generator)
             dispatch(batch)
@@ -27,7 +33,10 @@ extension ProducerRunner {
         if generator.seq >= total {
             end(.finished)
         } else if let pacer, generator.seq >= due, wakeUp == nil {
-            wakeUp = scheduler.schedule(after: pacer.wakeUp(for: generator.seq + 1, after: elapsed), on: queue) {
+            wakeUp = scheduler.schedule(
+                after: pacer.wakeUp(for: generator.seq + 1 - generatedBefore, after: elapsed),
+                on: queue
+            ) {
                 self.wakeUp = nil
                 self.generate()
                 self.finishIfDone()
@@ -57,6 +66,15 @@ extension ProducerRunner {
                     error: "event template failed: \(error.message)"
                 )
                 batch.append(input, target: target, random: &generator.random, now: now)
+            }
+            if let checkpoints {
+                batch.mark(
+                    ProducerCheckpoint(
+                        source: checkpoints,
+                        produced: Int64(generator.seq),
+                        random: generator.random.position
+                    )
+                )
             }
         }
         return batch

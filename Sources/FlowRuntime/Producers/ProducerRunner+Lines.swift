@@ -2,9 +2,17 @@ import Dispatch
 import FlowCore
 
 extension ProducerRunner {
-    func startReading(_ input: LineSource.Input, type: String?) {
+    func startReading(_ input: LineSource.Input, type: String?, checkpoints: String?, resume: ProducerCheckpoint?) {
         dispatchPrecondition(condition: .onQueue(queue))
-        lines = LineSource(input: input, type: type, target: target, scheduler: scheduler, seed: seed)
+        lines = LineSource(
+            input: input,
+            type: type,
+            target: target,
+            scheduler: scheduler,
+            seed: seed,
+            checkpoints: checkpoints,
+            resume: resume
+        )
         requestRead()
     }
 

@@ -14,7 +14,10 @@ import Synchronization
 /// - at most `maxInFlight` publish batches are handed to the broker and not yet stored, so a slow topic
 ///   slows the producer down (backpressure) and memory stays bounded;
 /// - a paced producer never publishes event `n` before `(n - 1) × rate.interval` after its start;
-/// - the completion runs exactly once, on `queue`, after every record handed to the broker is stored.
+/// - the completion runs exactly once, on `queue`, after every record handed to the broker is stored;
+/// - on a durable broker a `generate` or `file` producer stores each record (or envelope) together with the
+///   checkpoint after its input (`ProducerStep`), and a producer given the checkpoint stored last resumes
+///   right after it: across crashes and restarts every input is published once, and `count` holds in all.
 ///
 /// `@unchecked Sendable`: all mutable state is confined to `queue`, except `counters`, which is a `Mutex`.
 public final class ProducerRunner: @unchecked Sendable {
@@ -47,8 +50,15 @@ public final class ProducerRunner: @unchecked Sendable {
     var completion: (@Sendable (ProducerOutcome) -> Void)?
     var inFlight = 0
 
+    /// The `ProducerCheckpoint.source` this producer stores checkpoints under; nil: it keeps none.
+    let checkpoints: String?
+    /// Where a previous run stopped, when it stopped on this same source.
+    let resumeAt: ProducerCheckpoint?
+
     var generator: EventGenerator?
     var pacer: RatePacer?
+    /// Events a previous run generated (the resumed `seq`): pacing counts from it.
+    var generatedBefore = 0
     var startedAt = Duration.zero
     var wakeUp: ScheduledWork?
 
@@ -64,7 +74,8 @@ public final class ProducerRunner: @unchecked Sendable {
 
     /// A runner that does nothing until `start(completion:)`. `seed` is the run seed: the producer's own
     /// stream is `Seeds.derive(seed, producer.name)`. `input` replaces standard input for a `stdin:`
-    /// producer (the runner never closes it).
+    /// producer (the runner never closes it). `resume` is the checkpoint `broker` stored last for this
+    /// producer: used when the broker is durable and the checkpoint is of this producer's source.
     public init(
         producer: Pipeline.Producer,
         topicKeys: TopicKeys,
@@ -72,7 +83,8 @@ public final class ProducerRunner: @unchecked Sendable {
         scheduler: any FlowScheduler,
         logger: Logger,
         seed: UInt64,
-        input: FileHandle? = nil
+        input: FileHandle? = nil,
+        resume: ProducerCheckpoint? = nil
     ) {
         self.producer = producer
         target = ProducerTarget(
@@ -92,6 +104,23 @@ public final class ProducerRunner: @unchecked Sendable {
         logger[metadataKey: "flow.producer"] = "\(producer.name)"
         logger[metadataKey: "flow.topic"] = "\(producer.to)"
         self.logger = logger
+        checkpoints = broker.isDurable ? Self.checkpointSource(of: producer.source) : nil
+        if let resume, resume.source != checkpoints {
+            logger.warning(
+                "the store's checkpoint is of another source; this producer starts from the beginning",
+                metadata: ["flow.checkpoint_source": "\(resume.source)"]
+            )
+        }
+        resumeAt = resume?.source == checkpoints ? resume : nil
+    }
+
+    /// What checkpoints of `source` are stored under: sources that can resume have one.
+    static func checkpointSource(of source: Pipeline.Producer.Source) -> String? {
+        switch source {
+        case .generate: "generate"
+        case .file(let path, _): "file:" + path
+        case .stdin, .http: nil
+        }
     }
 
     /// Starts producing; `completion` runs once, on the runner's queue: when a finite source has been
@@ -126,14 +155,21 @@ public final class ProducerRunner: @unchecked Sendable {
 
     private func begin() {
         phase = .running
-        logger.info("producer started")
+        if let resume = resumeAt {
+            logger.info(
+                "producer resumed",
+                metadata: ["flow.produced_before": "\(resume.produced)", "flow.offset": "\(resume.offset)"]
+            )
+        } else {
+            logger.info("producer started")
+        }
         switch producer.source {
         case .generate(let generate):
             startGenerating(generate)
         case .file(let path, let type):
-            startReading(.file(path), type: type)
+            startReading(.file(path), type: type, checkpoints: checkpoints, resume: resumeAt)
         case .stdin(let type):
-            startReading(.handle(input ?? FileHandle.standardInput), type: type)
+            startReading(.handle(input ?? FileHandle.standardInput), type: type, checkpoints: nil, resume: nil)
         case .http(let listen, let path):
             startServing(listen: listen, path: path)
         }
@@ -188,6 +224,9 @@ public final class ProducerRunner: @unchecked Sendable {
     func dispatch(_ batch: ProducerBatch) {
         dispatchPrecondition(condition: .onQueue(queue))
         for input in batch.malformed { report(input) }
+        if checkpoints != nil {
+            return publish(batch.steps(to: producer.to, deadLetter: producer.deadLetter))
+        }
         if !batch.records.isEmpty {
             publish(batch.records, to: producer.to) { $0.published += batch.records.count }
         }
@@ -234,6 +273,31 @@ public final class ProducerRunner: @unchecked Sendable {
             case .failure(let error):
                 self.end(.failed("producer \"\(self.producer.name)\" cannot publish to topic \"\(topic)\": \(error)"))
             }
+            self.resume()
+        }
+    }
+
+    /// Hands `steps` to the broker as one in-flight batch, counting what each stored run of them published.
+    private func publish(_ steps: [ProducerStep]) {
+        guard !steps.isEmpty else { return }
+        inFlight += 1
+        let topic = producer.to
+        broker.publish(steps, from: producer.name, queue: queue) { range, result in
+            dispatchPrecondition(condition: .onQueue(self.queue))
+            switch result {
+            case .success:
+                let stored = steps[range].lazy.flatMap(\.batches)
+                let published = stored.filter { $0.topic == topic }.reduce(0) { $0 + $1.records.count }
+                let deadLettered = stored.filter { $0.topic != topic }.reduce(0) { $0 + $1.records.count }
+                self.counters.withLock {
+                    $0.published += published
+                    $0.deadLettered += deadLettered
+                }
+            case .failure(let error):
+                self.end(.failed("producer \"\(self.producer.name)\" cannot publish to topic \"\(topic)\": \(error)"))
+            }
+            guard range.upperBound == steps.count else { return }
+            self.inFlight -= 1
             self.resume()
         }
     }

@@ -12,9 +12,13 @@ struct ProducerHarness {
     let broker: MemoryBroker
     let logs = LogCapture()
     let outcomes = OutcomeProbe()
+    /// What runners publish to: `broker`, or a view of it that calls itself durable.
+    let target: any Broker
 
-    init() {
+    /// With `durable`, producers see a durable broker and keep checkpoints.
+    init(durable: Bool = false) {
         broker = MemoryBroker(scheduler: scheduler)
+        target = durable ? DurableMemoryBroker(broker) : broker
     }
 
     /// Declares every topic; `keys` gives a topic's key expression (partition-key scope).
@@ -38,18 +42,22 @@ struct ProducerHarness {
         _ producer: Pipeline.Producer,
         keys: TopicKeys,
         seed: UInt64 = 7,
-        input: FileHandle? = nil
+        input: FileHandle? = nil,
+        resume: ProducerCheckpoint? = nil,
+        outcomes: OutcomeProbe? = nil
     ) -> ProducerRunner {
         let runner = ProducerRunner(
             producer: producer,
             topicKeys: keys,
-            broker: broker,
+            broker: target,
             scheduler: scheduler,
             logger: logs.logger(),
             seed: seed,
-            input: input
+            input: input,
+            resume: resume
         )
-        runner.start { outcome in self.outcomes.record(outcome) }
+        let probe = outcomes ?? self.outcomes
+        runner.start { outcome in probe.record(outcome) }
         return runner
     }
 

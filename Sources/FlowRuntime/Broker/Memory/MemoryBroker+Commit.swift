@@ -1,20 +1,43 @@
 import Dispatch
 
-/// `BrokerSubscription.commit`: a consumer's steps, each its records and its ack, stored in one turn of the
-/// queue, so under a journal in one transaction. A step's records are placed all at once or not at all; the
-/// steps that do not fit yet wait, in order, behind publishes already waiting for their partitions, until
-/// acks make room.
+/// `BrokerSubscription.commit` and a producer's `publish(_:from:)`: steps, each its records and its ack (or
+/// the producer's checkpoint), stored in one turn of the queue, so under a journal in one transaction. A
+/// step's records are placed all at once or not at all; the steps that do not fit yet wait, in order, behind
+/// publishes already waiting for their partitions and behind earlier commits of the same source, until acks
+/// make room.
 extension MemoryBroker {
-    /// One `commit` call's steps not stored yet.
+    /// One `commit` (or producer `publish`) call's steps not stored yet.
+    ///
+    /// Invariant: `acks` (a member's commit) or `checkpoints` (a producer's) holds one entry per step, the
+    /// other is empty.
     ///
     /// `@unchecked Sendable`: carried onto the broker's queue, and its broker state touched only there.
     struct Commit: @unchecked Sendable {
-        var steps: [CommitStep]
+        /// Who committed: a group member acking its records, or a producer moving its checkpoint.
+        enum Source {
+            case member(MemoryTopic, MemoryGroup, MemoryMember)
+            case producer(String)
+
+            /// Who, comparable: commits of one source are stored in the order they were made.
+            enum ID: Hashable {
+                case member(ObjectIdentifier)
+                case producer(String)
+            }
+
+            var id: ID {
+                switch self {
+                case .member(_, _, let member): .member(ObjectIdentifier(member))
+                case .producer(let name): .producer(name)
+                }
+            }
+        }
+
+        var batches: [[PublishBatch]]
+        var acks: [RecordPosition] = []
+        var checkpoints: [ProducerCheckpoint] = []
+        var source: Source
         /// The first step not stored yet.
         var next = 0
-        var topic: MemoryTopic
-        var group: MemoryGroup
-        var member: MemoryMember
         var queue: DispatchQueue
         var completion: @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
 
@@ -26,10 +49,22 @@ extension MemoryBroker {
             queue: DispatchQueue,
             completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
         ) {
-            self.steps = steps
-            self.topic = topic
-            self.group = group
-            self.member = member
+            batches = steps.map(\.batches)
+            acks = steps.map(\.ack)
+            source = .member(topic, group, member)
+            self.queue = queue
+            self.completion = completion
+        }
+
+        init(
+            steps: [ProducerStep],
+            producer: String,
+            queue: DispatchQueue,
+            completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+        ) {
+            batches = steps.map(\.batches)
+            checkpoints = steps.map(\.checkpoint)
+            source = .producer(producer)
             self.queue = queue
             self.completion = completion
         }
@@ -37,14 +72,17 @@ extension MemoryBroker {
 
     func commit(_ commit: Commit) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let unknown = commit.steps.lazy.flatMap(\.batches).first { self.topics[$0.topic] == nil }
+        let unknown = commit.batches.lazy.joined().first { self.topics[$0.topic] == nil }
         if let unknown {
-            let (completion, all) = (commit.completion, 0..<commit.steps.count)
+            let (completion, all) = (commit.completion, 0..<commit.batches.count)
             scheduler.execute(on: commit.queue) { completion(all, .failure(.unknownTopic(unknown.topic))) }
             return
         }
         var pending = commit
-        if !store(&pending) { waitingCommits.append(pending) }
+        let id = commit.source.id
+        if waitingCommits.contains(where: { $0.source.id == id }) || !store(&pending) {
+            waitingCommits.append(pending)
+        }
     }
 
     /// Stores waiting commits that fit now, oldest first. Re-entrant calls (a commit's acks make room for the
@@ -60,12 +98,15 @@ extension MemoryBroker {
         repeat {
             retryCommitsAgain = false
             var index = 0
+            var stalled = Set<Commit.Source.ID>()
             while index < waitingCommits.count {
                 var commit = waitingCommits[index]
-                if store(&commit) {
+                let id = commit.source.id
+                if !stalled.contains(id), store(&commit) {
                     waitingCommits.remove(at: index)
                 } else {
                     waitingCommits[index] = commit
+                    stalled.insert(id)
                     index += 1
                 }
             }
@@ -73,12 +114,13 @@ extension MemoryBroker {
         retryingCommits = false
     }
 
-    /// Stores the steps of `commit` that fit, in order, and applies their acks; true once every step is stored.
+    /// Stores the steps of `commit` that fit, in order, and applies their acks or its last checkpoint; true
+    /// once every step is stored.
     private func store(_ commit: inout Commit) -> Bool {
         let first = commit.next
         var touched: [MemoryTopic] = []
-        while commit.next < commit.steps.count, let oversized = admits(commit.steps[commit.next]) {
-            for batch in commit.steps[commit.next].batches {
+        while commit.next < commit.batches.count, let oversized = admits(commit.batches[commit.next]) {
+            for batch in commit.batches[commit.next] {
                 guard let topic = topics[batch.topic] else { continue }
                 var blocked = Set<Int>()
                 let past = batch.pastCapacity || oversized
@@ -95,7 +137,14 @@ extension MemoryBroker {
             deliver(topic)
         }
         let done = first..<commit.next
-        applyAcks(commit.steps[done].map(\.ack), topic: commit.topic, group: commit.group, member: commit.member)
+        switch commit.source {
+        case .member(let topic, let group, let member):
+            applyAcks(Array(commit.acks[done]), topic: topic, group: group, member: member)
+        case .producer(let name):
+            let checkpoint = commit.checkpoints[done.upperBound - 1]
+            checkpoints[name] = checkpoint
+            journal?.checkpointed(name, at: checkpoint)
+        }
         let completion = commit.completion
         if journal == nil {
             scheduler.execute(on: commit.queue) { completion(done, .success(())) }
@@ -105,14 +154,14 @@ extension MemoryBroker {
                 self.scheduler.execute(on: queue) { completion(done, error.map { .failure($0) } ?? .success(())) }
             }
         }
-        return commit.next == commit.steps.count
+        return commit.next == commit.batches.count
     }
 
-    /// Whether `step`'s records can all be stored now, none behind a waiting publish: nil if not, false when
+    /// Whether a step's records can all be stored now, none behind a waiting publish: nil if not, false when
     /// they fit, true when they fit only past capacity because a partition they need is empty but too small.
-    private func admits(_ step: CommitStep) -> Bool? {
+    private func admits(_ step: [PublishBatch]) -> Bool? {
         var oversized = false
-        for batch in step.batches where !batch.pastCapacity {
+        for batch in step where !batch.pastCapacity {
             guard let topic = topics[batch.topic] else { return nil }
             let blocked = topic.waitingPartitions()
             var needed: [Int: Int] = [:]

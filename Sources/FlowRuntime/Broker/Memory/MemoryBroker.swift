@@ -24,6 +24,8 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
     var waitingCommits: [Commit] = []
     var retryingCommits = false
     var retryCommitsAgain = false
+    /// Each producer's checkpoint stored last (`publish(_:from:queue:completion:)`).
+    var checkpoints: [String: ProducerCheckpoint] = [:]
 
     /// An empty broker whose hops go through `scheduler`, owning `queue` (a new one when nil) and writing its
     /// changes to `journal` when given.
@@ -96,6 +98,23 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
                 self.scheduler.execute(on: completionQueue) { completion(error.map { .failure($0) } ?? result) }
             }
         }
+    }
+
+    public func publish(
+        _ steps: [ProducerStep],
+        from producer: String,
+        queue completionQueue: DispatchQueue,
+        completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+    ) {
+        guard !steps.isEmpty else { return }
+        let commit = Commit(steps: steps, producer: producer, queue: completionQueue, completion: completion)
+        scheduler.execute(on: queue) { self.commit(commit) }
+    }
+
+    public func checkpoint(of producer: String) async throws(BrokerError) -> ProducerCheckpoint? {
+        try await onQueue { broker -> Result<ProducerCheckpoint?, BrokerError> in
+            .success(broker.checkpoints[producer])
+        }.get()
     }
 
     public func subscribe(
