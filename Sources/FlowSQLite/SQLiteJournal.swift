@@ -22,6 +22,7 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
         case acks([RecordPosition], topic: String, group: String, committed: [Int: Int64])
         case drop(topic: String, partition: Int, below: Int64, evicted: Int)
         case checkpoint(String, ProducerCheckpoint)
+        case retry(RecordPosition, topic: String, group: String, RetryState)
     }
 
     let brokerQueue: DispatchQueue
@@ -64,6 +65,10 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
 
     func checkpointed(_ producer: String, at checkpoint: ProducerCheckpoint) {
         add(.checkpoint(producer, checkpoint))
+    }
+
+    func retrying(_ position: RecordPosition, of topic: String, group: String, _ state: RetryState) {
+        add(.retry(position, topic: topic, group: group, state))
     }
 
     func afterCommit(_ work: @escaping @Sendable (BrokerError?) -> Void) {
@@ -147,6 +152,8 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
                 case .drop(let topic, let partition, let below, let evicted):
                     try writer.drop(in: topic, partition: partition, below: below, evicted: evicted)
                 case .checkpoint(let producer, let checkpoint): try writer.store(checkpoint, of: producer)
+                case .retry(let position, let topic, let group, let state):
+                    try writer.store(state, of: position, in: topic, group: group)
                 }
             }
             try writer.commit()

@@ -1,5 +1,6 @@
 import FlowCore
 import FlowRuntime
+import Foundation
 
 /// Reads a stored topic back for `MemoryBroker.restore`.
 ///
@@ -69,8 +70,31 @@ enum SQLiteLoader {
             guard p >= 0, p < count else { continue }
             groups[group]?.acked[p].append(acks.int64(2))
         }
+        let retries = try connection.prepare(
+            "SELECT grp, partition, offset, attempts, due, first_failure, last_error FROM retries WHERE topic = ?"
+        )
+        retries.bind(.text(name))
+        while try retries.step() {
+            guard let group = retries.text(0), groups[group] != nil else { continue }
+            let p = Int(retries.int64(1))
+            guard p >= 0, p < count else { continue }
+            if groups[group]?.retries.isEmpty == true {
+                groups[group]?.retries = Array(repeating: [:], count: count)
+            }
+            groups[group]?.retries[p][retries.int64(2)] = RetryState(
+                attempts: Int(retries.int64(3)),
+                due: date(milliseconds: retries.int64(4)),
+                firstFailure: date(milliseconds: retries.int64(5)),
+                lastError: retries.text(6) ?? ""
+            )
+        }
         return (count, RestoredTopic(partitions: partitions, groups: groups, evicted: evicted))
     }
+
+    /// A time as the store keeps it: milliseconds since 1970.
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
     /// The checkpoint stored for `producer`; nil when it has none.
     static func checkpoint(

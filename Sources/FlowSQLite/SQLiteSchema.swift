@@ -6,6 +6,8 @@
 /// - `records(topic, partition, offset, key, event)`: the event as its CloudEvents JSON;
 /// - `groups(topic, grp, partition, committed)` and `acks(topic, grp, partition, offset)`: each group's
 ///   watermark and the offsets it acked above it;
+/// - `retries(topic, grp, partition, offset, attempts, due, first_failure, last_error)`: the `RetryState` of
+///   each record a group waits to retry (times in milliseconds since 1970), deleted with the record's ack;
 /// - `checkpoints(producer, source, produced, offset, random)`: how far each producer got (`ProducerCheckpoint`,
 ///   `random` as the bit pattern of its `UInt64`).
 ///
@@ -31,6 +33,10 @@ enum SQLiteSchema {
             PRIMARY KEY(topic, grp, partition)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS acks(
             topic TEXT NOT NULL, grp TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+            PRIMARY KEY(topic, grp, partition, offset)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS retries(
+            topic TEXT NOT NULL, grp TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+            attempts INTEGER NOT NULL, due INTEGER NOT NULL, first_failure INTEGER NOT NULL, last_error TEXT NOT NULL,
             PRIMARY KEY(topic, grp, partition, offset)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS checkpoints(
             producer TEXT PRIMARY KEY, source TEXT NOT NULL, produced INTEGER NOT NULL, offset INTEGER NOT NULL,

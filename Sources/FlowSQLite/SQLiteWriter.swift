@@ -13,6 +13,9 @@ final class SQLiteWriter: @unchecked Sendable {
     private let upsertTopic, insertPartition, insertGroup, insertRecord: SQLiteStatement
     private let insertAck, updateCommitted, deleteAcks: SQLiteStatement
     private let deleteRecords, updateBase, addEvicted, upsertCheckpoint: SQLiteStatement
+    private let upsertRetry, deleteRetry, deleteRetriesBelow: SQLiteStatement
+    /// Whether `retries` may hold rows: acks then delete theirs (otherwise they skip the statements).
+    private var mayHoldRetries: Bool
     /// Transactions since free pages were last given back to the file system.
     private var sinceVacuum = 0
 
@@ -52,6 +55,19 @@ final class SQLiteWriter: @unchecked Sendable {
             "UPDATE partitions SET base = max(base, ?3) WHERE topic = ?1 AND partition = ?2"
         )
         addEvicted = try connection.prepare("UPDATE topics SET evicted = evicted + ?2 WHERE name = ?1")
+        upsertRetry = try connection.prepare(
+            """
+            INSERT OR REPLACE INTO retries(topic, grp, partition, offset, attempts, due, first_failure, last_error)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        )
+        deleteRetry = try connection.prepare(
+            "DELETE FROM retries WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset = ?4"
+        )
+        deleteRetriesBelow = try connection.prepare(
+            "DELETE FROM retries WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset < ?4"
+        )
+        mayHoldRetries = (try connection.integer("SELECT EXISTS(SELECT 1 FROM retries)") ?? 0) != 0
         upsertCheckpoint = try connection.prepare(
             "INSERT OR REPLACE INTO checkpoints(producer, source, produced, offset, random) VALUES(?, ?, ?, ?, ?)"
         )
@@ -117,12 +133,39 @@ final class SQLiteWriter: @unchecked Sendable {
             try updateCommitted.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
             try deleteAcks.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
         }
+        guard mayHoldRetries else { return }
+        for position in positions {
+            let p = SQLiteValue.integer(Int64(position.partition))
+            try deleteRetry.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
+        }
+        for (p, watermark) in committed {
+            try deleteRetriesBelow.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
+        }
     }
 
     func drop(in topic: String, partition: Int, below offset: Int64, evicted: Int) throws(SQLiteStoreError) {
         try deleteRecords.bind(.text(topic), .integer(Int64(partition)), .integer(offset)).run()
         try updateBase.bind(.text(topic), .integer(Int64(partition)), .integer(offset)).run()
         if evicted > 0 { try addEvicted.bind(.text(topic), .integer(Int64(evicted))).run() }
+    }
+
+    func store(
+        _ state: RetryState,
+        of position: RecordPosition,
+        in topic: String,
+        group: String
+    ) throws(SQLiteStoreError) {
+        mayHoldRetries = true
+        try upsertRetry.bind(
+            .text(topic),
+            .text(group),
+            .integer(Int64(position.partition)),
+            .integer(position.offset),
+            .integer(Int64(state.attempts)),
+            .integer(SQLiteLoader.milliseconds(state.due)),
+            .integer(SQLiteLoader.milliseconds(state.firstFailure)),
+            .text(state.lastError)
+        ).run()
     }
 
     func store(_ checkpoint: ProducerCheckpoint, of producer: String) throws(SQLiteStoreError) {

@@ -80,3 +80,35 @@ extension ConsumerRunnerTests {
         #expect(dead.first?.event.extensions["flowlastfailure"] == "2026-01-01T00:00:01.400Z")
     }
 }
+
+extension ConsumerRunnerTests {
+    @Test func aRecordHandedBackWaitingForARetryKeepsItsAttemptsAndItsDueTime() async throws {
+        let configuration = ConsumerConfiguration(
+            name: "c",
+            topic: "orders",
+            retry: RetryPolicy(maxAttempts: 3, backoff: .constant, initial: .seconds(1)),
+            deadLetter: "orders.dlq"
+        )
+        let h = try await RunnerHarness.make(configuration) { _ in .result(.failure(message: "still down")) }
+        let state = RetryState(
+            attempts: 2,
+            due: h.scheduler.wallClock.addingTimeInterval(5),
+            firstFailure: h.scheduler.wallClock.addingTimeInterval(-60),
+            lastError: "gateway timeout"
+        )
+        let record = BrokerRecord(
+            position: RecordPosition(partition: 0, offset: 0),
+            key: nil,
+            event: CloudEvent(id: "r0", source: "tests", type: "Test"),
+            retry: state
+        )
+        h.scheduler.execute(on: h.runner.queue) { h.runner.receive([record]) }
+        h.advance(by: .milliseconds(4999))
+        #expect(h.handler.callDescriptions.isEmpty, "not before the stored due time")
+        h.advance(by: .milliseconds(1))
+        #expect(h.handler.callDescriptions == ["r0#3@5000ms"], "attempt 3: the budget is not granted afresh")
+        let envelope = try #require(try await h.deadLetters().first).event
+        #expect(envelope.extensions["flowattempts"] == 3)
+        #expect(h.stats.retried == 1)
+    }
+}

@@ -18,6 +18,8 @@ public protocol BrokerJournal: AnyObject, Sendable {
     func stored(_ record: BrokerRecord, in topic: String)
     /// `group` acked `positions` of `topic`; `committed` holds the new watermark of every partition it advanced.
     func acked(_ positions: [RecordPosition], of topic: String, group: String, committed: [Int: Int64])
+    /// `group` will retry `position` of `topic` as `state` says (until it acks it).
+    func retrying(_ position: RecordPosition, of topic: String, group: String, _ state: RetryState)
     /// Records of `topic`'s `partition` below `offset` are gone (acked by every group, or `evicted` of them by
     /// the retention bound of a topic no group reads).
     func dropped(in topic: String, partition: Int, below offset: Int64, evicted: Int)
@@ -44,14 +46,17 @@ public struct RestoredTopic: Sendable {
         }
     }
 
-    /// One group's watermark and the offsets it acked above it, per partition.
+    /// One group's watermark, the offsets it acked above it, and the retry state of records it has not acked,
+    /// per partition.
     public struct Group: Sendable {
         public var committed: [Int64]
         public var acked: [[Int64]]
+        public var retries: [[Int64: RetryState]]
 
-        public init(committed: [Int64], acked: [[Int64]]) {
+        public init(committed: [Int64], acked: [[Int64]], retries: [[Int64: RetryState]] = []) {
             self.committed = committed
             self.acked = acked
+            self.retries = retries
         }
     }
 

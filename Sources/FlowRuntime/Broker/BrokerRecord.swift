@@ -11,11 +11,14 @@ public struct BrokerRecord: Sendable {
     public var key: String?
     /// The stored event, unchanged by the broker.
     public var event: CloudEvent
+    /// Set when the group's member reported it waiting for a retry (`BrokerSubscription.retrying`).
+    public var retry: RetryState?
 
     /// A record as a backend hands it out.
-    public init(position: RecordPosition, key: String?, event: CloudEvent) {
+    public init(position: RecordPosition, key: String?, event: CloudEvent, retry: RetryState? = nil) {
         self.position = position
         self.key = key
         self.event = event
+        self.retry = retry
     }
 }

@@ -23,6 +23,11 @@ public protocol BrokerSubscription: AnyObject, Sendable {
         completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
     )
 
+    /// Records that `position` failed and waits for a retry: the group keeps `state` until it acks the
+    /// record (on a durable backend across restarts) and hands it back with the record whenever the record is
+    /// delivered again. Fire-and-forget, applied in order with acks.
+    func retrying(_ position: RecordPosition, _ state: RetryState)
+
     /// Extends the lease of records still being worked on (a no-op under `Lease.infinite`).
     func renew(_ positions: [RecordPosition])
 

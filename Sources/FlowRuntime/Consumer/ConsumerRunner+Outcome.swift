@@ -92,7 +92,6 @@ extension ConsumerRunner {
 
     /// Parks `job` until `deadline`; it then starts before new records (its key stays held meanwhile).
     private func retry(_ job: Job, at deadline: Duration, now: Duration) {
-        job.state = .retryWait
         let delay = deadline - now
         logger.warning(
             "event retry scheduled",
@@ -103,6 +102,37 @@ extension ConsumerRunner {
                 ]
             )
         )
+        let wall = scheduler.wallClock
+        subscription?.retrying(
+            job.record.position,
+            RetryState(
+                attempts: job.attempt,
+                due: wall.addingTimeInterval(Double(delay / .milliseconds(1)) / 1000),
+                firstFailure: job.firstFailure ?? wall,
+                lastError: job.lastError ?? ""
+            )
+        )
+        park(job, for: delay)
+    }
+
+    /// Puts a job whose key is free in line: at once, or, when the broker handed it back waiting for a retry
+    /// (after a restart, or from a member that left), parked until that retry is due, its attempts kept. It
+    /// holds its key and counts as active meanwhile.
+    func admit(_ job: Job) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard let retry = job.record.retry, !job.isActive else { return ready.append(job) }
+        job.isActive = true
+        active += 1
+        let wait = retry.due.timeIntervalSince(scheduler.wallClock)
+        logger.info(
+            "event retry resumed",
+            metadata: metadata(for: job, ["flow.next_delay_ms": "\(max(0, Int(wait * 1000)))"])
+        )
+        park(job, for: .milliseconds(max(0, Int64(wait * 1000))))
+    }
+
+    private func park(_ job: Job, for delay: Duration) {
+        job.state = .retryWait
         scheduler.schedule(after: delay, on: queue) { [job] in job.runner.retryDue(job) }
     }
 
@@ -132,7 +162,7 @@ extension ConsumerRunner {
         if !job.ackedWithPublishes { pendingAcks.append(job.record.position) }
         guard let key = job.record.key, let lane = lanes.index(forKey: key) else { return }
         if let next = lanes.values[lane].popFirst() {
-            ready.append(next)
+            admit(next)
         } else {
             lanes.remove(at: lane)
         }

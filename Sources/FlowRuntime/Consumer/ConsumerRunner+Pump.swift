@@ -55,7 +55,11 @@ extension ConsumerRunner {
     /// Starts one attempt of `job`.
     private func begin(_ job: Job) {
         job.attempt += 1
-        if job.attempt == 1 { active += 1 } else { counters.retried += 1 }
+        if !job.isActive {
+            job.isActive = true
+            active += 1
+        }
+        if job.attempt > 1 { counters.retried += 1 }
         job.state = .running
         job.startedAt = scheduler.now
         running += 1

@@ -134,7 +134,7 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
                 }
                 lanes[key] = RingBuffer()
             }
-            ready.append(job)
+            admit(job)
         }
         pump()
     }

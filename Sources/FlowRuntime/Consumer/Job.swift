@@ -23,8 +23,11 @@ final class Job: @unchecked Sendable {
     let runner: ConsumerRunner
     let record: BrokerRecord
     var state = State.waiting
-    /// Attempts started so far.
+    /// Attempts started so far (by this run, and by earlier deliveries when the record came with a
+    /// `RetryState`).
     var attempt = 0
+    /// Counted in the runner's `active` (from its first attempt, or from its parking as a returning retry).
+    var isActive = false
     var startedAt = Duration.zero
     var deadline = Duration.zero
     var isProbe = false
@@ -39,6 +42,11 @@ final class Job: @unchecked Sendable {
     init(runner: ConsumerRunner, record: BrokerRecord) {
         self.runner = runner
         self.record = record
+        if let retry = record.retry {
+            attempt = retry.attempts
+            firstFailure = retry.firstFailure
+            lastError = retry.lastError
+        }
     }
 
     /// A copy that carries the delivery history on after this object is abandoned.
@@ -46,6 +54,7 @@ final class Job: @unchecked Sendable {
         let next = Job(runner: runner, record: record)
         next.state = state
         next.attempt = attempt
+        next.isActive = isActive
         next.startedAt = startedAt
         next.firstFailure = firstFailure
         next.lastFailure = lastFailure

@@ -13,6 +13,7 @@ extension MemoryBroker {
             let index = Int(position.offset - group.cursors[p].committed)
             guard index >= 0, index < group.cursors[p].acked.count else { continue }
             group.cursors[p].acked[index] = true
+            if !group.cursors[p].retries.isEmpty { group.cursors[p].retries[position.offset] = nil }
             guard index == 0 else { continue }
             while group.cursors[p].acked.first == true {
                 _ = group.cursors[p].acked.popFirst()
@@ -27,6 +28,17 @@ extension MemoryBroker {
             storeWaitingCommits()
         }
         deliver(topic)
+    }
+
+    /// Keeps `state` for `position` until the group acks it; ignored once acked or below the watermark.
+    func applyRetry(_ position: RecordPosition, _ state: RetryState, topic: MemoryTopic, group: MemoryGroup) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let p = position.partition
+        guard p >= 0, p < group.cursors.count else { return }
+        let index = Int(position.offset - group.cursors[p].committed)
+        guard index >= 0, index < group.cursors[p].acked.count, !group.cursors[p].acked[index] else { return }
+        group.cursors[p].retries[position.offset] = state
+        journal?.retrying(position, of: topic.spec.name, group: group.name, state)
     }
 
     /// Drops every partition's records that all groups have acked, and journals what went.

@@ -50,7 +50,9 @@ extension MemoryBroker {
                 continue
             }
             if batch.isEmpty { batch.reserveCapacity(limit) }
-            batch.append(partition.record(at: cursor.next))
+            var record = partition.record(at: cursor.next)
+            record.retry = cursor.retries[cursor.next]
+            batch.append(record)
             cursor.next += 1
             taken += 1
         }

@@ -12,6 +12,8 @@ final class MemoryGroup {
         /// The next offset to deliver to the owner.
         var next: Int64
         var acked = RingBuffer<Bool>()
+        /// Retry states of records not acked yet, by offset.
+        var retries: [Int64: RetryState] = [:]
         var owner: MemoryMember?
 
         init(start: Int64) {
@@ -39,6 +41,7 @@ final class MemoryGroup {
         cursors = partitions.indices.map { p in
             let committed = p < restored.committed.count ? max(restored.committed[p], 0) : partitions[p].base
             var cursor = Cursor(start: committed)
+            if p < restored.retries.count { cursor.retries = restored.retries[p].filter { $0.key >= committed } }
             let acked = Set(p < restored.acked.count ? restored.acked[p] : [])
             if let highest = acked.max(), highest >= committed {
                 for offset in committed...highest { cursor.acked.append(acked.contains(offset)) }

@@ -42,6 +42,12 @@ final class MemorySubscription: BrokerSubscription, @unchecked Sendable {
         broker.scheduler.execute(on: broker.queue) { self.broker.commit(commit) }
     }
 
+    func retrying(_ position: RecordPosition, _ state: RetryState) {
+        broker.scheduler.execute(on: broker.queue) {
+            self.broker.applyRetry(position, state, topic: self.topic, group: self.group)
+        }
+    }
+
     func renew(_ positions: [RecordPosition]) {}
 
     func close(completion: @escaping @Sendable () -> Void) {
