@@ -24,3 +24,44 @@ struct DeadLetterStoreTests {
         #expect(usage.status == 64)
     }
 }
+
+extension DeadLetterStoreTests {
+    @Test func oneDeadLetterIsShownWholeFromAStoreAndADirectoryIsListed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-dlq-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = "sqlite:\(directory.path)/payments.db"
+        let out = directory.appendingPathComponent("out").path
+        let flow = try FlowBinaryTests.flowBinary()
+        let run = try ChildProcess.run(
+            flow,
+            [
+                "run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store,
+                "--dead-letters", out,
+            ]
+        )
+        #expect(run.status == 0, "\(run)")
+        let listed = try ChildProcess.run(flow, ["dlq", "list", out])
+        #expect(listed.status == 0, "\(listed)")
+        #expect(listed.stdout.contains("10 × card declined"), "\(listed)")
+
+        let file = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".jsonl") }
+        )
+        let firstLine = try #require(
+            try String(contentsOfFile: "\(out)/\(file)", encoding: .utf8).split(separator: "\n").first
+        )
+        guard let envelope = (try? JSONSerialization.jsonObject(with: Data(firstLine.utf8))) as? [String: Any],
+            let id = envelope["id"] as? String
+        else {
+            Issue.record("the dead-letter file holds no envelope")
+            return
+        }
+        let shown = try ChildProcess.run(flow, ["dlq", "show", "--broker", store, "payments.dlq", id])
+        #expect(shown.status == 0, "\(shown)")
+        #expect(shown.stdout.contains("\"id\" : \"\(id)\"") || shown.stdout.contains("\"id\": \"\(id)\""), "\(shown)")
+        #expect(shown.stdout.contains("card declined"), "\(shown)")
+        let none = try ChildProcess.run(flow, ["dlq", "show", "--broker", store, "payments.dlq", "no-such-id"])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("no dead letter with id \"no-such-id\" in topic \"payments.dlq\""), "\(none)")
+    }
+}

@@ -9,7 +9,7 @@ public struct DeadLetterCommand: ParsableCommand {
         discussion: """
             Replay them by pointing a file: producer at the same files (docs/delivery.md).
             """,
-        subcommands: [DeadLetterListCommand.self]
+        subcommands: [DeadLetterListCommand.self, DeadLetterShowCommand.self]
     )
 
     public init() {}
@@ -27,6 +27,7 @@ public struct DeadLetterListCommand: ParsableCommand {
             Examples:
               flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
               flow dlq list out/payments.dlq.jsonl
+              flow dlq list out/
               flow dlq list --broker sqlite:state/payments.db payments.dlq
 
             Exit status: 0, or 1 when a file, store or topic cannot be read or a line is not a JSON object.
@@ -39,7 +40,9 @@ public struct DeadLetterListCommand: ParsableCommand {
     )
     var broker: BrokerArgument?
 
-    @Argument(help: "Files written by `flow run --dead-letters` (JSON lines), or with --broker the topics.")
+    @Argument(
+        help: "Files (or directories) written by `flow run --dead-letters` (JSON lines), or with --broker the topics."
+    )
     var files: [String] = []
 
     public init() {}

@@ -16,6 +16,7 @@ enum DeadLetterList {
     static func render(files: [String]) -> (output: String, errors: String, exitCode: Int32) {
         var events: [[String: Value]] = []
         var problems: [String] = []
+        let files = files.flatMap(expand)
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 problems.append("\(file): error: cannot read the file")
@@ -32,6 +33,15 @@ enum DeadLetterList {
         }
         let output = render(events, from: "\(files.count) file\(files.count == 1 ? "" : "s")")
         return (output, problems.joined(separator: "\n"), problems.isEmpty ? 0 : 1)
+    }
+
+    /// `path` itself, or for a directory (what `--dead-letters DIR` writes) its `*.jsonl` files by name.
+    private static func expand(_ path: String) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: path)
+        else { return [path] }
+        return names.filter { $0.hasSuffix(".jsonl") }.sorted().map { (path as NSString).appendingPathComponent($0) }
     }
 
     /// The table and counts for `events` (each a CloudEvent's JSON members), read from `source`

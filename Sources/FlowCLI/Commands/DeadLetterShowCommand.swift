@@ -1,0 +1,52 @@
+import ArgumentParser
+import FlowCore
+
+/// `flow dlq show`: one dead-letter envelope, whole, as JSON.
+public struct DeadLetterShowCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print one dead letter (its whole envelope: event, error, attempts, source) as JSON.",
+        discussion: """
+            Reads a file written by `flow run --dead-letters`, or with --broker a topic of a store \
+            (read-only: it works beside the running pipeline). The id is the one `flow dlq list` shows.
+
+            Examples:
+              flow dlq show out/payments.dlq.jsonl 0b6f…
+              flow dlq show --broker sqlite:state/payments.db payments.dlq 0b6f…
+
+            Exit status: 0, or 1 when the file, store or topic cannot be read or holds no such id.
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp("Read a topic of this store (sqlite:PATH) instead of a file.", valueName: "URL"),
+        transform: BrokerArgument.parse
+    )
+    var broker: BrokerArgument?
+
+    @Argument(help: "The file, or with --broker the topic.")
+    var source: String
+
+    @Argument(help: "The dead letter's id.")
+    var id: String
+
+    public init() {}
+
+    public func validate() throws {
+        if case .memory? = broker?.url {
+            throw ValidationError("--broker memory: keeps nothing after its run; name a sqlite: store")
+        }
+    }
+
+    public func run() throws {
+        let found =
+            broker.map { DeadLetterShow.find(id, in: source, of: $0.url) } ?? DeadLetterShow.find(id, file: source)
+        switch found {
+        case .success(let envelope):
+            print(envelope.prettyJSONString)
+        case .failure(let problem):
+            Terminal.printError(problem.message)
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import FlowCore
+import FlowSQLite
+import Foundation
+
+/// `flow dlq show`: finds one envelope by id in a `--dead-letters` file or a store's topic.
+enum DeadLetterShow {
+    /// Why no envelope is shown: one line for stderr.
+    struct Problem: Error {
+        var message: String
+    }
+
+    /// The envelope with `id` in `file` (JSON lines; the first match).
+    static func find(_ id: String, file: String) -> Result<Value, Problem> {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return .failure(Problem(message: "\(file): error: cannot read the file"))
+        }
+        for line in data.split(separator: 0x0A) {
+            if case .object(let members)? = try? Value(json: line), members["id"] == .string(id) {
+                return .success(.object(members))
+            }
+        }
+        return .failure(
+            Problem(message: "\(file): error: no dead letter with id \"\(id)\"; `flow dlq list \(file)` shows the ids")
+        )
+    }
+
+    /// The envelope with `id` in `topic` of the store at `url`, read without disturbing its owner.
+    static func find(_ id: String, in topic: String, of url: BrokerURL) -> Result<Value, Problem> {
+        guard case .sqlite(let path, _) = url else {
+            return .failure(Problem(message: "flow: \(url) keeps no dead letters"))
+        }
+        do {
+            let reader = try SQLiteStoreReader(path: path)
+            guard let events = try reader.events(of: topic) else {
+                return .failure(Problem(message: "\(path): error: the store has no topic \"\(topic)\""))
+            }
+            guard let event = events.first(where: { $0.id == id }) else {
+                return .failure(
+                    Problem(
+                        message: "\(path): error: no dead letter with id \"\(id)\" in topic \"\(topic)\"; "
+                            + "`flow dlq list --broker sqlite:\(path) \(topic)` shows the ids"
+                    )
+                )
+            }
+            return .success(event.jsonObject)
+        } catch {
+            return .failure(Problem(message: "flow: \(error)"))
+        }
+    }
+}
