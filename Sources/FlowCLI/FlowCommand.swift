@@ -8,7 +8,7 @@ public struct FlowCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, ValidateCommand.self, GraphCommand.self, SchemaCommand.self, PublishCommand.self,
-            DeadLetterCommand.self,
+            DeadLetterCommand.self, TailCommand.self,
         ]
     )
 

@@ -41,4 +41,45 @@ public final class SQLiteStoreReader {
         guard let stored = try SQLiteLoader.topic(topic, in: connection) else { return nil }
         return stored.state.partitions.flatMap { $0.records.map(\.event) }
     }
+
+    /// Where the next record of each partition of `topic` goes; nil when the store has no such topic.
+    public func endOffsets(of topic: String) throws(SQLiteStoreError) -> [Int64]? {
+        let statement = try connection.prepare(
+            """
+            SELECT p.base, coalesce((SELECT max(r.offset) + 1 FROM records r
+                WHERE r.topic = p.topic AND r.partition = p.partition), 0)
+            FROM partitions p WHERE p.topic = ? ORDER BY p.partition
+            """
+        )
+        statement.bind(.text(topic))
+        var ends: [Int64] = []
+        while try statement.step() { ends.append(max(statement.int64(0), statement.int64(1))) }
+        return ends.isEmpty ? nil : ends
+    }
+
+    /// Up to `limit` records of partition `partition` of `topic` from `offset` on, in offset order (records
+    /// every group acked are already gone).
+    public func records(
+        of topic: String,
+        partition: Int,
+        from offset: Int64,
+        limit: Int
+    ) throws(SQLiteStoreError) -> [BrokerRecord] {
+        let statement = try connection.prepare(
+            """
+            SELECT offset, key, event FROM records WHERE topic = ? AND partition = ? AND offset >= ?
+            ORDER BY offset LIMIT ?
+            """
+        )
+        statement.bind(.text(topic), .integer(Int64(partition)), .integer(offset), .integer(Int64(limit)))
+        var records: [BrokerRecord] = []
+        while try statement.step() {
+            guard let event = CloudEvent(storedJSON: statement.blob(2)) else { continue }
+            let position = RecordPosition(partition: partition, offset: statement.int64(0))
+            records.append(
+                BrokerRecord(position: position, key: statement.isNull(1) ? nil : statement.text(1), event: event)
+            )
+        }
+        return records
+    }
 }

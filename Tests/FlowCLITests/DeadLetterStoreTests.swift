@@ -65,3 +65,47 @@ extension DeadLetterStoreTests {
         #expect(none.stderr.contains("no dead letter with id \"no-such-id\" in topic \"payments.dlq\""), "\(none)")
     }
 }
+
+extension DeadLetterStoreTests {
+    @Test func tailPrintsAStoredTopicFilteredAndStopsWhenAsked() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-tail-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = "sqlite:\(directory.path)/payments.db"
+        let flow = try FlowBinaryTests.flowBinary()
+        let run = try ChildProcess.run(
+            flow,
+            ["run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store]
+        )
+        #expect(run.status == 0, "\(run)")
+        let all = try ChildProcess.run(
+            flow,
+            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow", "--format", "json"]
+        )
+        #expect(all.status == 0, "\(all)")
+        let lines = all.stdout.split(separator: "\n")
+        #expect(lines.count == 10, "\(all)")
+        #expect(lines.allSatisfy { $0.contains("\"flowerror\":\"card declined\"") }, "\(all)")
+        let two = try ChildProcess.run(
+            flow,
+            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--limit", "2"]
+        )
+        #expect(two.stdout.split(separator: "\n").count == 2, "\(two)")
+        #expect(two.stdout.hasPrefix("0:0 "), "text lines start with partition:offset; \(two)")
+        let none = try ChildProcess.run(
+            flow,
+            [
+                "tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow", "--where",
+                "ext.flowattempts > 99",
+            ]
+        )
+        #expect(none.status == 0)
+        #expect(none.stdout.isEmpty, "\(none)")
+        let latest = try ChildProcess.run(flow, ["tail", "--broker", store, "payments.dlq", "--no-follow"])
+        #expect(latest.stdout.isEmpty, "from latest, nothing stored yet is printed")
+        let bad = try ChildProcess.run(flow, ["tail", "--broker", store, "payments.dlq", "--where", "data.(("])
+        #expect(bad.status == 64, "\(bad)")
+        let missing = try ChildProcess.run(flow, ["tail", "--broker", store, "nope", "--no-follow"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("the store has no topic \"nope\""), "\(missing)")
+    }
+}

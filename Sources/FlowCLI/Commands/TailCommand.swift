@@ -1,0 +1,132 @@
+import ArgumentParser
+import FlowCore
+import FlowRuntime
+import FlowSQLite
+import Foundation
+
+/// `flow tail`: follows a topic of a store from another process, read-only, like Kafka's console consumer.
+public struct TailCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Follow a topic of a durable store from another process, read-only.",
+        discussion: """
+            Prints each record the store holds, then new ones as they are stored (polling every 200 ms), \
+            until Ctrl-C, --limit or, with --no-follow, the end of what is stored. It never takes the \
+            store's lock, so it runs beside the pipeline that owns it. Records every group has acked are \
+            deleted from the store, so on a busy topic tail shows the backlog, not every record; dead-letter \
+            topics and topics no group reads keep their last `retention` records.
+
+            Examples:
+              flow tail --broker sqlite:state/orders.db orders
+              flow tail --broker sqlite:state/payments.db payments.dlq --from earliest --no-follow
+              flow tail --broker sqlite:state/orders.db orders --where 'data.total > 100' --format json
+
+            Exit status: 0, 1 when the store or topic cannot be read, 64 for a bad option.
+            """
+    )
+
+    /// How records are printed.
+    public enum Format: String, CaseIterable, ExpressibleByArgument {
+        /// `partition:offset id type` and the data as compact JSON.
+        case text
+        /// The stored CloudEvent, one JSON object per line.
+        case json
+    }
+
+    /// Where to start.
+    public enum Start: String, CaseIterable, ExpressibleByArgument {
+        case earliest, latest
+    }
+
+    @Option(help: ArgumentHelp("The store to read (sqlite:PATH).", valueName: "URL"), transform: BrokerArgument.parse)
+    var broker: BrokerArgument
+
+    @Argument(help: "The topic to follow.")
+    var topic: String
+
+    @Option(help: "earliest: everything the store still holds; latest: only records stored from now on.")
+    var from: Start = .latest
+
+    @Option(
+        name: .customLong("where"),
+        help: ArgumentHelp("Print only events for which this expression is true (as a consumer's `when:`).")
+    )
+    var condition: String?
+
+    @Option(help: "text or json (one CloudEvent per line).")
+    var format: Format = .text
+
+    @Option(help: "Stop after printing this many records.")
+    var limit: Int?
+
+    @Flag(help: "Print what is stored and stop instead of waiting for more.")
+    var noFollow = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard case .sqlite = broker.url else {
+            throw ValidationError("--broker \(broker.url) keeps nothing another process can read; name a sqlite: store")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let condition {
+            do {
+                _ = try FlowCore.Expression.parse(condition, scope: .consumer)
+            } catch {
+                throw ValidationError("--where: \(error.message) (at character \(error.offset + 1))")
+            }
+        }
+    }
+
+    public func run() throws {
+        guard case .sqlite(let path, _) = broker.url else { throw ExitCode(64) }
+        let filter = try condition.map { condition in try FlowCore.Expression.parse(condition, scope: .consumer) }
+        do {
+            let reader = try SQLiteStoreReader(path: path)
+            guard let ends = try reader.endOffsets(of: topic) else {
+                Terminal.printError("\(path): error: the store has no topic \"\(topic)\"")
+                throw ExitCode(1)
+            }
+            var next = from == .latest ? ends : Array(repeating: 0, count: ends.count)
+            var printed = 0
+            while true {
+                var found = false
+                for p in next.indices {
+                    for record in try reader.records(of: topic, partition: p, from: next[p], limit: 512) {
+                        found = true
+                        next[p] = record.position.offset + 1
+                        guard Self.matches(record.event, filter) else { continue }
+                        print(line(for: record))
+                        printed += 1
+                        if let limit, printed >= limit { return }
+                    }
+                }
+                if !found {
+                    if noFollow { return }
+                    fflush(nil)  // all streams: what was printed reaches a pipe before the wait
+                    usleep(200_000)  // polling another process's store, the way a console consumer does
+                }
+            }
+        } catch let error as SQLiteStoreError {
+            Terminal.printError("flow: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private static func matches(_ event: CloudEvent, _ filter: FlowCore.Expression?) -> Bool {
+        guard let filter else { return true }
+        var context = EvaluationContext(event: event, random: SeededRandom(seed: 0))
+        return (try? filter.evaluate(&context)) == .bool(true)
+    }
+
+    private func line(for record: BrokerRecord) -> String {
+        switch format {
+        case .json:
+            return String(decoding: record.event.jsonBytes, as: UTF8.self)
+        case .text:
+            let event = record.event
+            let data = event.data == .null ? "" : event.data.jsonString
+            return "\(record.position.partition):\(record.position.offset) \(event.id) \(event.type) \(data)"
+        }
+    }
+}
