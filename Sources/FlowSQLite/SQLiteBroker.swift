@@ -3,10 +3,6 @@ import FlowCore
 import FlowRuntime
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The embedded durable broker: the `MemoryBroker` engine (order, credit, backpressure) with every change
 /// journaled to one SQLite file in WAL mode by a group-commit writer (`SQLiteJournal`).
 ///
@@ -28,7 +24,7 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
     public let path: String
     let engine: MemoryBroker
     let journal: SQLiteJournal
-    private let lockDescriptor: Int32
+    private let lock: SQLiteOwnerLock
 
     /// Opens (creating it and its directory if needed) the store at `path`, or throws a clear error: another
     /// process owns it, it is a directory, it is not a flow store, it is newer or corrupt, it cannot be written.
@@ -46,31 +42,17 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        lockDescriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockDescriptor >= 0 else {
-            throw SQLiteStoreError(path: path, "cannot open the store: \(String(cString: strerror(errno)))")
-        }
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(lockDescriptor)
-            throw SQLiteStoreError(
-                path: path,
-                "another flow run owns this store; stop it first, or give this run its own file "
-                    + "(one machine, one process: run many processes on redis://)"
-            )
-        }
+        lock = try SQLiteOwnerLock(
+            path: path,
+            purpose: "stop it first, or give this run its own file (one machine, one process: run many processes "
+                + "on redis://)"
+        )
         let queue = DispatchQueue(label: "flow.broker.sqlite")
-        do throws(SQLiteStoreError) {
-            let connection = try SQLiteConnection(path: path)
-            try SQLiteSchema.prepare(connection, synchronous: durability == .full ? "FULL" : "NORMAL")
-            journal = try SQLiteJournal(connection: connection, brokerQueue: queue, scheduler: scheduler)
-        } catch {
-            close(lockDescriptor)
-            throw error
-        }
+        let connection = try SQLiteConnection(path: path)
+        try SQLiteSchema.prepare(connection, synchronous: durability == .full ? "FULL" : "NORMAL")
+        journal = try SQLiteJournal(connection: connection, brokerQueue: queue, scheduler: scheduler)
         engine = MemoryBroker(scheduler: scheduler, queue: queue, journal: journal)
     }
-
-    deinit { close(lockDescriptor) }
 
     /// Always: what was committed outlives the process.
     public var isDurable: Bool { true }

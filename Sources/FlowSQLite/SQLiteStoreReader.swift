@@ -24,6 +24,11 @@ public final class SQLiteStoreReader {
         }
     }
 
+    /// A reader on a connection the caller already holds (a replay, inside its transaction).
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
     /// The stored topics no group reads (dead-letter topics, usually), by name.
     public func unreadTopics() throws(SQLiteStoreError) -> [String] {
         let statement = try connection.prepare(

@@ -109,3 +109,52 @@ extension DeadLetterStoreTests {
         #expect(missing.stderr.contains("the store has no topic \"nope\""), "\(missing)")
     }
 }
+
+extension DeadLetterStoreTests {
+    @Test func replayMovesDeadLettersBackInOneStepAndTheNextRunHandlesThem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "flow-replay-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = "sqlite:\(directory.path)/payments.db"
+        let flow = try FlowBinaryTests.flowBinary()
+        let arguments = [
+            "run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store,
+        ]
+        #expect(try ChildProcess.run(flow, arguments).status == 0)
+
+        let dry = try ChildProcess.run(
+            flow,
+            ["dlq", "replay", "--broker", store, "payments.dlq", "--dry-run", "--limit", "3"]
+        )
+        #expect(dry.status == 0, "\(dry)")
+        #expect(dry.stdout.contains("would replay 3 dead letters from \"payments.dlq\""), "\(dry)")
+        let still = try ChildProcess.run(
+            flow,
+            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow"]
+        )
+        #expect(still.stdout.split(separator: "\n").count == 10, "a dry run changes nothing")
+
+        let replay = try ChildProcess.run(flow, ["dlq", "replay", "--broker", store, "payments.dlq", "--limit", "4"])
+        #expect(replay.status == 0, "\(replay)")
+        #expect(replay.stdout.contains("replayed 4 dead letters from \"payments.dlq\""), "\(replay)")
+        let left = try ChildProcess.run(
+            flow,
+            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow"]
+        )
+        #expect(left.stdout.split(separator: "\n").count == 6, "\(left)")
+
+        // The next run handles the replayed events (declined again: they come back with their history).
+        #expect(try ChildProcess.run(flow, arguments).status == 0)
+        let again = try ChildProcess.run(
+            flow,
+            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow", "--format", "json"]
+        )
+        let lines = again.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.contains("\"flowreplays\":1") }.count == 4, "\(again)")
+        #expect(lines.filter { $0.contains("\"flowpreviouserrors\":\"card declined\"") }.count == 4, "\(again)")
+        let bad = try ChildProcess.run(flow, ["dlq", "replay", "--broker", store, "payments"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("is read by group"), "\(bad)")
+    }
+}

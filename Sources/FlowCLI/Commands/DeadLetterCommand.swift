@@ -9,7 +9,7 @@ public struct DeadLetterCommand: ParsableCommand {
         discussion: """
             Replay them by pointing a file: producer at the same files (docs/delivery.md).
             """,
-        subcommands: [DeadLetterListCommand.self, DeadLetterShowCommand.self]
+        subcommands: [DeadLetterListCommand.self, DeadLetterShowCommand.self, DeadLetterReplayCommand.self]
     )
 
     public init() {}
