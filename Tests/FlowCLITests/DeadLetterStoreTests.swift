@@ -3,16 +3,21 @@ import Testing
 
 /// `flow dlq list --broker sqlite:PATH`: the dead letters a run left in its store, read by another process.
 struct DeadLetterStoreTests {
+    /// Runs pipelines/retry-and-dlq.yml to the end on `store`: it leaves 10 declined payments in payments.dlq.
+    static func runRetryAndDeadLetters(on store: String, extra: [String] = []) throws {
+        let run = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store] + extra
+        )
+        #expect(run.status == 0, "\(run)")
+    }
+
     @Test func deadLettersStayInTheStoreAndAreListedFromIt() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-dlq-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = "sqlite:\(directory.path)/payments.db"
         let flow = try FlowBinaryTests.flowBinary()
-        let run = try ChildProcess.run(
-            flow,
-            ["run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store]
-        )
-        #expect(run.status == 0, "\(run)")
+        try Self.runRetryAndDeadLetters(on: store)
         let list = try ChildProcess.run(flow, ["dlq", "list", "--broker", store])
         #expect(list.status == 0, "\(list)")
         #expect(list.stdout.contains("10 dead letters in \"payments.dlq\" of \(directory.path)/payments.db"), "\(list)")
@@ -32,14 +37,7 @@ extension DeadLetterStoreTests {
         let store = "sqlite:\(directory.path)/payments.db"
         let out = directory.appendingPathComponent("out").path
         let flow = try FlowBinaryTests.flowBinary()
-        let run = try ChildProcess.run(
-            flow,
-            [
-                "run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store,
-                "--dead-letters", out,
-            ]
-        )
-        #expect(run.status == 0, "\(run)")
+        try Self.runRetryAndDeadLetters(on: store, extra: ["--dead-letters", out])
         let listed = try ChildProcess.run(flow, ["dlq", "list", out])
         #expect(listed.status == 0, "\(listed)")
         #expect(listed.stdout.contains("10 × card declined"), "\(listed)")
@@ -72,11 +70,7 @@ extension DeadLetterStoreTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = "sqlite:\(directory.path)/payments.db"
         let flow = try FlowBinaryTests.flowBinary()
-        let run = try ChildProcess.run(
-            flow,
-            ["run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store]
-        )
-        #expect(run.status == 0, "\(run)")
+        try Self.runRetryAndDeadLetters(on: store)
         let all = try ChildProcess.run(
             flow,
             ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow", "--format", "json"]
@@ -118,10 +112,7 @@ extension DeadLetterStoreTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = "sqlite:\(directory.path)/payments.db"
         let flow = try FlowBinaryTests.flowBinary()
-        let arguments = [
-            "run", "pipelines/retry-and-dlq.yml", "--until-idle", "--log-level", "error", "--broker", store,
-        ]
-        #expect(try ChildProcess.run(flow, arguments).status == 0)
+        try Self.runRetryAndDeadLetters(on: store)
 
         let dry = try ChildProcess.run(
             flow,
@@ -145,7 +136,7 @@ extension DeadLetterStoreTests {
         #expect(left.stdout.split(separator: "\n").count == 6, "\(left)")
 
         // The next run handles the replayed events (declined again: they come back with their history).
-        #expect(try ChildProcess.run(flow, arguments).status == 0)
+        try Self.runRetryAndDeadLetters(on: store)
         let again = try ChildProcess.run(
             flow,
             ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow", "--format", "json"]

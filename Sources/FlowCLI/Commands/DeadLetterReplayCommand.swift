@@ -35,9 +35,10 @@ public struct DeadLetterReplayCommand: ParsableCommand {
 
     @Option(
         name: .customLong("where"),
-        help: "Replay only envelopes for which this expression is true (as a consumer's `when:`)."
+        help: "Replay only envelopes for which this expression is true (as a consumer's `when:`).",
+        transform: EventFilter.parse
     )
-    var condition: String?
+    var filter: EventFilter?
 
     @Option(help: "Replay at most this many, oldest first.")
     var limit: Int?
@@ -52,18 +53,10 @@ public struct DeadLetterReplayCommand: ParsableCommand {
             throw ValidationError("--broker \(broker.url) keeps no dead letters to replay; name a sqlite: store")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if let condition {
-            do {
-                _ = try FlowCore.Expression.parse(condition, scope: .consumer)
-            } catch {
-                throw ValidationError("--where: \(error.message) (at character \(error.offset + 1))")
-            }
-        }
     }
 
     public func run() throws {
         guard case .sqlite(let path, _) = broker.url else { throw ExitCode(64) }
-        let filter = try condition.map { try FlowCore.Expression.parse($0, scope: .consumer) }
         do {
             let report = try SQLiteDeadLetterReplay.replay(
                 path: path,
@@ -71,11 +64,7 @@ public struct DeadLetterReplayCommand: ParsableCommand {
                 to: to,
                 limit: limit,
                 dryRun: dryRun
-            ) { event in
-                guard let filter else { return true }
-                var context = EvaluationContext(event: event, random: SeededRandom(seed: 0))
-                return (try? filter.evaluate(&context)) == .bool(true)
-            }
+            ) { event in filter?.matches(event) ?? true }
             var targets: [String: Int] = [:]
             for move in report.replayed { targets[move.to, default: 0] += 1 }
             let destinations = targets.sorted { $0.key < $1.key }.map { "\($0.value) to \"\($0.key)\"" }

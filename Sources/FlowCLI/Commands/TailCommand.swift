@@ -49,9 +49,10 @@ public struct TailCommand: ParsableCommand {
 
     @Option(
         name: .customLong("where"),
-        help: ArgumentHelp("Print only events for which this expression is true (as a consumer's `when:`).")
+        help: "Print only events for which this expression is true (as a consumer's `when:`).",
+        transform: EventFilter.parse
     )
-    var condition: String?
+    var filter: EventFilter?
 
     @Option(help: "text or json (one CloudEvent per line).")
     var format: Format = .text
@@ -69,18 +70,10 @@ public struct TailCommand: ParsableCommand {
             throw ValidationError("--broker \(broker.url) keeps nothing another process can read; name a sqlite: store")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if let condition {
-            do {
-                _ = try FlowCore.Expression.parse(condition, scope: .consumer)
-            } catch {
-                throw ValidationError("--where: \(error.message) (at character \(error.offset + 1))")
-            }
-        }
     }
 
     public func run() throws {
         guard case .sqlite(let path, _) = broker.url else { throw ExitCode(64) }
-        let filter = try condition.map { condition in try FlowCore.Expression.parse(condition, scope: .consumer) }
         do {
             let reader = try SQLiteStoreReader(path: path)
             guard let ends = try reader.endOffsets(of: topic) else {
@@ -95,7 +88,7 @@ public struct TailCommand: ParsableCommand {
                     for record in try reader.records(of: topic, partition: p, from: next[p], limit: 512) {
                         found = true
                         next[p] = record.position.offset + 1
-                        guard Self.matches(record.event, filter) else { continue }
+                        guard filter?.matches(record.event) ?? true else { continue }
                         print(line(for: record))
                         printed += 1
                         if let limit, printed >= limit { return }
@@ -111,12 +104,6 @@ public struct TailCommand: ParsableCommand {
             Terminal.printError("flow: \(error)")
             throw ExitCode(1)
         }
-    }
-
-    private static func matches(_ event: CloudEvent, _ filter: FlowCore.Expression?) -> Bool {
-        guard let filter else { return true }
-        var context = EvaluationContext(event: event, random: SeededRandom(seed: 0))
-        return (try? filter.evaluate(&context)) == .bool(true)
     }
 
     private func line(for record: BrokerRecord) -> String {
