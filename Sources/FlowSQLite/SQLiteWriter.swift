@@ -16,6 +16,8 @@ final class SQLiteWriter: @unchecked Sendable {
     private let upsertRetry, deleteRetry, deleteRetriesBelow: SQLiteStatement
     /// Whether `retries` may hold rows: acks then delete theirs (otherwise they skip the statements).
     private var mayHoldRetries: Bool
+    /// This transaction deleted retry rows: `commit()` then checks once whether any are left.
+    private var deletedRetries = false
     /// Transactions since free pages were last given back to the file system.
     private var sinceVacuum = 0
 
@@ -75,9 +77,14 @@ final class SQLiteWriter: @unchecked Sendable {
 
     func begin() throws(SQLiteStoreError) { try begin_.run() }
 
-    /// Commits, and every 256 transactions gives free pages back so the file stays as large as its backlog.
+    /// Commits (after deleting retry rows, checks once whether any are left, so acks stop looking when
+    /// none are), and every 256 transactions gives free pages back so the file stays as large as its backlog.
     func commit() throws(SQLiteStoreError) {
         try commit_.run()
+        if deletedRetries {
+            deletedRetries = false
+            mayHoldRetries = (try connection.integer("SELECT EXISTS(SELECT 1 FROM retries)") ?? 0) != 0
+        }
         sinceVacuum += 1
         if sinceVacuum >= 256 {
             sinceVacuum = 0
@@ -134,6 +141,7 @@ final class SQLiteWriter: @unchecked Sendable {
             try deleteAcks.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
         }
         guard mayHoldRetries else { return }
+        deletedRetries = true
         for position in positions {
             let p = SQLiteValue.integer(Int64(position.partition))
             try deleteRetry.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
