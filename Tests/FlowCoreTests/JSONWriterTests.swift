@@ -19,6 +19,11 @@ struct JSONWriterTests {
         #expect(try Value(json: Array(json.utf8)) == value || !value.isFiniteNumber)
     }
 
+    @Test(arguments: [0, 7, -1, 10, 1_234_567_890, Int.max, Int.min])
+    func integersAreWrittenAsSwiftPrintsThem(number: Int) {
+        #expect(Value.int(number).jsonString == String(number))
+    }
+
     @Test func prettyJSONIndentsByTwoSpaces() {
         let value: Value = ["z": [1, 2], "a": "x", "e": [:]]
         #expect(value.prettyJSONString == "{\n  \"a\": \"x\",\n  \"e\": {},\n  \"z\": [\n    1,\n    2\n  ]\n}")

@@ -185,27 +185,67 @@ public struct CloudEvent: Hashable, Sendable {
     }
 
     /// Writes `jsonObject` to `writer`, byte for byte the same as `writer.write(jsonObject)` without building
-    /// the object first (exec workers get one per event).
+    /// the object first (every stored record and exec request gets one): the core attributes in their fixed
+    /// sorted order, merged with the sorted extension names.
     public func writeJSON(to writer: inout JSONWriter) {
-        var names = Set(extensions.keys)
-        names.formUnion(["data", "id", "source", "specversion", "type"])
-        if subject != nil { names.insert("subject") }
-        if time != nil { names.insert("time") }
-        if datacontenttype != nil { names.insert("datacontenttype") }
+        let storage = storage
+        let names = storage.extensions.isEmpty ? [] : storage.extensions.keys.sorted()
+        var next = 0
+        var first = true
         writer.raw("{")
-        for (index, name) in names.sorted().enumerated() {
-            if index > 0 { writer.raw(",") }
+        /// Writes the extensions sorted before `core`; true when an extension is named `core` itself.
+        func extensions(before core: String) -> Bool {
+            while next < names.count, names[next] < core {
+                member(names[next], storage.extensions[names[next]]!)
+                next += 1
+            }
+            guard next < names.count, names[next] == core else { return false }
+            next += 1
+            return true
+        }
+        func member(_ name: String, _ value: Value) {
+            if !first { writer.raw(",") }
+            first = false
             writer.writeString(name)
             writer.raw(":")
-            // As in `jsonObject`: a stored attribute wins over an extension of the same name (which the
-            // invariant rules out, but a hand-built event may still carry).
-            switch name {
-            case "subject" where subject == nil, "time" where time == nil,
-                "datacontenttype" where datacontenttype == nil:
-                writer.write(extensions[name] ?? .null)
-            default:
-                writer.write(attribute(name) ?? .null)
+            writer.write(value)
+        }
+        /// A core attribute: `key` is its name already quoted, with the colon (`"id":`).
+        func core(_ key: StaticString, _ text: String) {
+            if !first { writer.raw(",") }
+            first = false
+            writer.raw(key)
+            writer.writeString(text)
+        }
+        // As in `jsonObject`: a stored attribute wins over an extension of the same name (which the invariant
+        // rules out, but a hand-built event may still carry); an absent optional one lets the extension show.
+        func optional(_ name: String, _ key: StaticString, _ text: String?) {
+            let shadowed = extensions(before: name)
+            if let text {
+                core(key, text)
+            } else if shadowed {
+                member(name, storage.extensions[name]!)
             }
+        }
+        _ = extensions(before: "data")
+        if !first { writer.raw(",") }
+        first = false
+        writer.raw(#""data":"#)
+        writer.write(storage.data)
+        optional("datacontenttype", #""datacontenttype":"#, storage.datacontenttype)
+        _ = extensions(before: "id")
+        core(#""id":"#, storage.id)
+        _ = extensions(before: "source")
+        core(#""source":"#, storage.source)
+        _ = extensions(before: "specversion")
+        core(#""specversion":"#, CloudEvent.specversion)
+        optional("subject", #""subject":"#, storage.subject)
+        optional("time", #""time":"#, storage.time)
+        _ = extensions(before: "type")
+        core(#""type":"#, storage.type)
+        while next < names.count {
+            member(names[next], storage.extensions[names[next]]!)
+            next += 1
         }
         writer.raw("}")
     }

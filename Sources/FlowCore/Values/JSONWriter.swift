@@ -30,7 +30,7 @@ public struct JSONWriter {
         switch value {
         case .null: raw("null")
         case .bool(let flag): flag ? raw("true") : raw("false")
-        case .int(let number): raw(String(number))
+        case .int(let number): writeInteger(number)
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
         case .array(let items):
@@ -42,13 +42,29 @@ public struct JSONWriter {
             raw("]")
         case .object(let fields):
             raw("{")
-            for (index, key) in fields.keys.sorted().enumerated() {
+            for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { raw(",") }
-                writeString(key)
+                writeString(field.key)
                 raw(":")
-                write(fields[key]!)
+                write(field.value)
             }
             raw("}")
+        }
+    }
+
+    /// Appends `number` in decimal, without building a `String` first.
+    private mutating func writeInteger(_ number: Int) {
+        if number < 0 { bytes.append(0x2D) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 20 digits at most, written back to front
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[end...])
         }
     }
 
