@@ -15,22 +15,12 @@ import FlowRuntime
 ///
 /// `@unchecked Sendable`: state is confined to the two queues as stated above.
 final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
-    private enum Change {
-        case topic(TopicSpec)
-        case group(String, topic: String, starts: [Int64])
-        case record(BrokerRecord, topic: String)
-        case acks([RecordPosition], topic: String, group: String, committed: [Int: Int64])
-        case drop(topic: String, partition: Int, below: Int64, evicted: Int)
-        case checkpoint(String, ProducerCheckpoint)
-        case retry(RecordPosition, topic: String, group: String, RetryState)
-    }
-
     let brokerQueue: DispatchQueue
     private let writerQueue: DispatchQueue
     private let scheduler: any FlowScheduler
     private let writer: SQLiteWriter
 
-    private var pending: [Change] = []
+    private var pending: [SQLiteChange] = []
     private var waiters: [@Sendable (BrokerError?) -> Void] = []
     private var writing = false
     private var flushScheduled = false
@@ -95,7 +85,7 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
         return try result.get()
     }
 
-    private func add(_ change: Change) {
+    private func add(_ change: SQLiteChange) {
         dispatchPrecondition(condition: .onQueue(brokerQueue))
         guard failure == nil else { return }
         pending.append(change)
@@ -137,21 +127,26 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
     }
 
     /// Writes `changes` in one transaction (on the writer queue); nil when it committed.
-    private func write(_ changes: [Change]) -> BrokerError? {
+    private func write(_ changes: [SQLiteChange]) -> BrokerError? {
         guard !changes.isEmpty else { return nil }
         do throws(SQLiteStoreError) {
             try writer.begin()
-            for change in changes {
+            let folding = SQLiteFolding(changes)
+            for (index, change) in changes.enumerated() {
                 switch change {
                 case .topic(let spec): try writer.declare(spec)
                 case .group(let group, let topic, let starts):
                     try writer.declare(group: group, on: topic, starts: starts)
                 case .record(let record, let topic): try writer.insert(record, into: topic)
-                case .acks(let positions, let topic, let group, let committed):
-                    try writer.ack(positions, of: topic, group: group, committed: committed)
-                case .drop(let topic, let partition, let below, let evicted):
-                    try writer.drop(in: topic, partition: partition, below: below, evicted: evicted)
-                case .checkpoint(let producer, let checkpoint): try writer.store(checkpoint, of: producer)
+                case .acks(_, let topic, let group, _):
+                    guard let folded = folding.acks[index] else { continue }
+                    try writer.ack(folded.positions, of: topic, group: group, committed: folded.committed)
+                case .drop(let topic, let partition, _, _):
+                    guard let folded = folding.drops[index] else { continue }
+                    try writer.drop(in: topic, partition: partition, below: folded.below, evicted: folded.evicted)
+                case .checkpoint(let producer, let checkpoint):
+                    guard folding.checkpoints.contains(index) else { continue }
+                    try writer.store(checkpoint, of: producer)
                 case .retry(let position, let topic, let group, let state):
                     try writer.store(state, of: position, in: topic, group: group)
                 }
