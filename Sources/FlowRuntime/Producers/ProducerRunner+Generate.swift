@@ -25,7 +25,7 @@ extension ProducerRunner {
         let total = settings.count ?? Int.max
         let elapsed = scheduler.now - startedAt
         let due = min(total, pacer.map { generatedBefore + $0.dueCount(after: elapsed) } ?? Int.max)
-        while inFlight < Self.maxInFlight, generator.seq < due {
+        while inFlight < maxInFlight, generator.seq < due {
             let batch = makeBatch(of: min(Self.batchSize, due - generator.seq), with: &generator)
             dispatch(batch)
         }

@@ -20,7 +20,7 @@ extension ProducerRunner {
     /// in flight (then the publish completion asks again).
     func requestRead() {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard case .running = phase, !isReading, inFlight < Self.maxInFlight, let lines else { return }
+        guard case .running = phase, !isReading, inFlight < maxInFlight, let lines else { return }
         isReading = true
         scheduler.execute(on: readQueue) {
             let result = lines.next()

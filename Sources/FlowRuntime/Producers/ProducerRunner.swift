@@ -23,8 +23,10 @@ import Synchronization
 public final class ProducerRunner: @unchecked Sendable {
     /// Events per publish batch of a generator.
     static let batchSize = 256
-    /// Publish batches handed to the broker and not yet stored, at most.
-    static let maxInFlight = 2
+    /// Publish batches handed to the broker and not yet stored, at most: 2 on a memory broker; 8 on a durable
+    /// one, whose publish completes only once its transaction committed (about an fsync later), so that the
+    /// writer's next transaction is full rather than waiting on this producer.
+    let maxInFlight: Int
 
     /// Where the runner is in its life.
     enum Phase {
@@ -105,6 +107,7 @@ public final class ProducerRunner: @unchecked Sendable {
         logger[metadataKey: "flow.topic"] = "\(producer.to)"
         self.logger = logger
         checkpoints = broker.isDurable ? Self.checkpointSource(of: producer.source) : nil
+        maxInFlight = broker.isDurable ? 8 : 2
         if let resume, resume.source != checkpoints {
             logger.warning(
                 "the store's checkpoint is of another source; this producer starts from the beginning",

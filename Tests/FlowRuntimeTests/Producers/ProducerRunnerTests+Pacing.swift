@@ -67,13 +67,16 @@ extension ProducerRunnerTests {
         #expect(harness.outcomes.all == [.finished])
     }
 
-    @Test func atMostTwoBatchesWaitForAFullTopic() async throws {
+    /// Two batches on memory; eight on a durable broker, whose publishes complete a commit later.
+    @Test(arguments: [(false, 2), (true, 8)])
+    func aFewBatchesAtMostWaitForAFullTopic(durable: Bool, batches: Int) async throws {
+        let harness = ProducerHarness(durable: durable)
         let keys = try await harness.declare([TopicSpec(name: "ticks", capacity: 8)])
         try await harness.broker.declareGroup("g", on: "ticks")
-        _ = harness.start(generator(count: 10_000), keys: keys)
+        let runner = harness.start(generator(count: 10_000), keys: keys)
         harness.scheduler.settle()
         let stats = try await harness.broker.stats(of: "ticks")
         #expect(stats.published == 8)
-        #expect(stats.waitingPublishes == ProducerRunner.maxInFlight)
+        #expect(runner.queue.sync { runner.inFlight } == batches)
     }
 }
