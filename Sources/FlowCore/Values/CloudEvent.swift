@@ -192,61 +192,49 @@ public struct CloudEvent: Hashable, Sendable {
         let names = storage.extensions.isEmpty ? [] : storage.extensions.keys.sorted()
         var next = 0
         var first = true
-        writer.raw("{")
-        /// Writes the extensions sorted before `core`; true when an extension is named `core` itself.
-        func extensions(before core: String) -> Bool {
-            while next < names.count, names[next] < core {
-                member(names[next], storage.extensions[names[next]]!)
-                next += 1
-            }
-            guard next < names.count, names[next] == core else { return false }
-            next += 1
-            return true
-        }
-        func member(_ name: String, _ value: Value) {
+        func comma() {
             if !first { writer.raw(",") }
             first = false
-            writer.writeString(name)
+        }
+        func writeNextExtension() {
+            comma()
+            writer.writeString(names[next])
             writer.raw(":")
-            writer.write(value)
+            writer.write(storage.extensions[names[next]]!)
+            next += 1
         }
-        /// A core attribute: `key` is its name already quoted, with the colon (`"id":`).
-        func core(_ key: StaticString, _ text: String) {
-            if !first { writer.raw(",") }
-            first = false
-            writer.raw(key)
-            writer.writeString(text)
+        /// Writes the extensions sorted before `name`; true when the next one is named `name` (not written).
+        func extensions(before name: String) -> Bool {
+            while next < names.count, names[next] < name { writeNextExtension() }
+            return next < names.count && names[next] == name
         }
         // As in `jsonObject`: a stored attribute wins over an extension of the same name (which the invariant
         // rules out, but a hand-built event may still carry); an absent optional one lets the extension show.
-        func optional(_ name: String, _ key: StaticString, _ text: String?) {
+        // `key` is the name already quoted, with its colon.
+        func core(_ name: String, _ key: StaticString, _ text: String?) {
             let shadowed = extensions(before: name)
             if let text {
-                core(key, text)
+                comma()
+                writer.raw(key)
+                writer.writeString(text)
+                if shadowed { next += 1 }
             } else if shadowed {
-                member(name, storage.extensions[name]!)
+                writeNextExtension()
             }
         }
-        _ = extensions(before: "data")
-        if !first { writer.raw(",") }
-        first = false
+        writer.raw("{")
+        if extensions(before: "data") { next += 1 }
+        comma()
         writer.raw(#""data":"#)
         writer.write(storage.data)
-        optional("datacontenttype", #""datacontenttype":"#, storage.datacontenttype)
-        _ = extensions(before: "id")
-        core(#""id":"#, storage.id)
-        _ = extensions(before: "source")
-        core(#""source":"#, storage.source)
-        _ = extensions(before: "specversion")
-        core(#""specversion":"#, CloudEvent.specversion)
-        optional("subject", #""subject":"#, storage.subject)
-        optional("time", #""time":"#, storage.time)
-        _ = extensions(before: "type")
-        core(#""type":"#, storage.type)
-        while next < names.count {
-            member(names[next], storage.extensions[names[next]]!)
-            next += 1
-        }
+        core("datacontenttype", #""datacontenttype":"#, storage.datacontenttype)
+        core("id", #""id":"#, storage.id)
+        core("source", #""source":"#, storage.source)
+        core("specversion", #""specversion":"#, CloudEvent.specversion)
+        core("subject", #""subject":"#, storage.subject)
+        core("time", #""time":"#, storage.time)
+        core("type", #""type":"#, storage.type)
+        while next < names.count { writeNextExtension() }
         writer.raw("}")
     }
 }
