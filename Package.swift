@@ -5,7 +5,8 @@ import PackageDescription
 /// flow → FlowCLI → FlowRuntime → FlowCore, and FlowCLI → FlowYAML → FlowCore.
 /// Only FlowYAML imports CYaml (Debian's libyaml through pkg-config `yaml-0.1`); only FlowSQLite imports
 /// CSQLite (Debian's libsqlite3-dev, pkg-config `sqlite3`). FlowCLI bootstraps the backends
-/// (FlowCLI → FlowSQLite → FlowRuntime's Broker protocol).
+/// (FlowCLI → FlowSQLite → FlowRuntime's Broker protocol). FlowRESP, the Redis protocol client, depends on
+/// SwiftNIO only.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
@@ -17,6 +18,7 @@ let package = Package(
         .library(name: "FlowYAML", targets: ["FlowYAML"]),
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
         .library(name: "FlowSQLite", targets: ["FlowSQLite"]),
+        .library(name: "FlowRESP", targets: ["FlowRESP"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowService", targets: ["FlowService"]),
@@ -58,6 +60,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "FlowSQLite", dependencies: ["FlowCore", "FlowRuntime", "CSQLite"], swiftSettings: strict),
+        .target(
+            name: "FlowRESP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "FlowCLI",
             dependencies: [
@@ -109,6 +118,11 @@ let package = Package(
         .testTarget(
             name: "BrokerContractTests",
             dependencies: ["FlowRuntime", "FlowSQLite", "FlowTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FlowRESPTests",
+            dependencies: ["FlowRESP", .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),
