@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FlowRuntime", targets: ["FlowRuntime"]),
         .library(name: "FlowSQLite", targets: ["FlowSQLite"]),
         .library(name: "FlowRESP", targets: ["FlowRESP"]),
+        .library(name: "FlowRedis", targets: ["FlowRedis"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowService", targets: ["FlowService"]),
@@ -45,6 +46,7 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "FlowCore", swiftSettings: strict),
+        .target(name: "FlowRedis", dependencies: ["FlowCore", "FlowRuntime", "FlowRESP"], swiftSettings: strict),
         .target(name: "FlowYAML", dependencies: ["FlowCore", "CYaml"], swiftSettings: strict),
         .target(
             name: "FlowRuntime",
@@ -117,7 +119,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BrokerContractTests",
-            dependencies: ["FlowRuntime", "FlowSQLite", "FlowTesting"],
+            dependencies: ["FlowRuntime", "FlowSQLite", "FlowRedis", "FlowRESP", "FlowTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -69,7 +69,21 @@ public final class RESPConnection: Sendable {
     /// `.error`, not thrown (see `RESPValue.checked`). Throws when the connection fails or `timeout` passes
     /// first; the connection is then closed.
     public func send(_ commands: [RESPCommand], timeout: Duration) async throws(RESPError) -> [RESPValue] {
-        guard !commands.isEmpty else { return [] }
+        let result = await withCheckedContinuation { continuation in
+            send(commands, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Sends `commands` in one write and calls `completion` (on the connection's event loop) with their
+    /// replies in order, or with what broke the connection. Calls made one after another from one thread are
+    /// written, and so run by Redis, in that order.
+    public func send(
+        _ commands: [RESPCommand],
+        timeout: Duration,
+        completion: @escaping @Sendable (Result<[RESPValue], RESPError>) -> Void
+    ) {
+        guard !commands.isEmpty else { return completion(.success([])) }
         let loop = channel.eventLoop
         let replies = commands.map { _ in loop.makePromise(of: RESPValue.self) }
         loop.execute { [channel, endpoint] in
@@ -90,14 +104,21 @@ public final class RESPConnection: Sendable {
             }
             replies[replies.count - 1].futureResult.whenComplete { _ in timer.cancel() }
         }
-        do {
-            return try await EventLoopFuture.whenAllComplete(replies.map(\.futureResult), on: loop).get().map {
-                try $0.get()
+        EventLoopFuture.whenAllComplete(replies.map(\.futureResult), on: loop).whenSuccess { [endpoint] results in
+            var values: [RESPValue] = []
+            values.reserveCapacity(results.count)
+            for (command, result) in zip(commands, results) {
+                switch result {
+                case .success(let value): values.append(value)
+                case .failure(let error):
+                    return completion(
+                        .failure(
+                            (error as? RESPError) ?? .connectionClosed(endpoint: endpoint, command: command.description)
+                        )
+                    )
+                }
             }
-        } catch let error as RESPError {
-            throw error
-        } catch {
-            throw .connectionClosed(endpoint: endpoint, command: commands[0].description)
+            completion(.success(values))
         }
     }
 

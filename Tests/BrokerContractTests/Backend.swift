@@ -1,5 +1,7 @@
 import Dispatch
 import FlowCore
+import FlowRESP
+import FlowRedis
 import FlowRuntime
 import FlowSQLite
 import Foundation
@@ -12,7 +14,7 @@ struct Backend: Sendable, CustomTestStringConvertible {
     /// Whether what it stored outlives the broker (the restart tests run only then).
     let isDurable: Bool
     /// Opens the backend's state at `location` (a fresh temporary path per test; durable backends reopen it).
-    let open: @Sendable (_ scheduler: ManualScheduler, _ location: String) throws -> any TopicListing
+    let open: @Sendable (_ scheduler: ManualScheduler, _ location: String) async throws -> any TopicListing
 
     var testDescription: String { name }
 
@@ -26,6 +28,20 @@ struct Backend: Sendable, CustomTestStringConvertible {
         try SQLiteBroker(path: location, durability: .process, scheduler: scheduler)
     }
 
-    static let all: [Backend] = [.memory, .sqliteFull, .sqliteProcess]
+    /// The Redis server `scripts/test.sh` started (`FLOW_TEST_REDIS_PORT`); each test's pipeline name is its
+    /// own, so tests never see each other's keys.
+    static let redis = Backend(name: "redis", isDurable: false) { scheduler, location in
+        let port = ProcessInfo.processInfo.environment["FLOW_TEST_REDIS_PORT"].flatMap { Int($0) } ?? 6379
+        return try await RedisBroker.connect(
+            RESPConfiguration(host: "127.0.0.1", port: port),
+            pipeline: location,
+            scheduler: scheduler
+        )
+    }
+
+    /// Redis joins when the test script started a server for it (plain `swift test` runs the others).
+    static let all: [Backend] =
+        [.memory, .sqliteFull, .sqliteProcess]
+        + (ProcessInfo.processInfo.environment["FLOW_TEST_REDIS_PORT"] == nil ? [] : [.redis])
     static let durable: [Backend] = all.filter(\.isDurable)
 }

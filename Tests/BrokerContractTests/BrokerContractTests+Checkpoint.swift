@@ -36,7 +36,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aProducersStepsAreStoredInOrderBehindAStepThatDoesNotFit(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 1))
         try await rig.broker.declareGroup("g", on: "orders")
         let (full, other) = keysInTwoPartitions
@@ -56,14 +56,14 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.durable)
     func aCheckpointOutlivesARestartWithExactlyTheRecordsStoredBeforeIt(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 2))
         try await rig.broker.declareGroup("g", on: "orders")
         let (full, _) = keysInTwoPartitions
         _ = publishSteps(rig, keys: Array(repeating: full, count: 5))
         rig.scheduler.settle()
 
-        try rig.restart()
+        try await rig.restart()
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 2))
         let checkpoint = try #require(try await rig.broker.checkpoint(of: "source"))
         #expect(checkpoint == ProducerCheckpoint(source: "generate", produced: 2, random: 1))

@@ -40,7 +40,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aCommitStoresTheEmittedRecordsAndAcksTheSourceTogether(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await declare(rig)
         let (_, subscription) = try await rig.join("g")
         rig.publish(records("o", keys: [nil, nil]))
@@ -51,7 +51,7 @@ extension BrokerContractTests {
         #expect(try await rig.stats().committed["g"] == [2])
         #expect(try await rig.stats("payments").published == 3)
         guard backend.isDurable else { return }
-        try rig.restart()
+        try await rig.restart()
         try await declare(rig)
         let (audit, _) = try await rig.join("audit", topic: "payments")
         #expect(audit.ids == ["p0", "p1", "p2"])
@@ -60,7 +60,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aStepThatDoesNotFitWaitsWholeAndLeavesItsSourceUnacked(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await declare(rig, paymentsCapacity: 2)
         let (_, subscription) = try await rig.join("g")
         let (audit, auditSubscription) = try await rig.join("audit", topic: "payments")
@@ -84,7 +84,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aStepLargerThanTheCapacityGoesInOnceThePartitionIsEmpty(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await declare(rig, paymentsCapacity: 1)
         let (_, subscription) = try await rig.join("g")
         rig.publish(records("o", keys: [nil]))

@@ -12,7 +12,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.durable)
     func aRestartResumesAtTheWatermarkAndSkipsWhatWasAckedAboveIt(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await declareOrders(rig)
         let (sink, subscription) = try await rig.join("g")
         rig.publish(records("e", keys: Array(repeating: "k", count: 5)))
@@ -22,7 +22,7 @@ extension BrokerContractTests {
         rig.scheduler.settle()
         let before = try await rig.stats()
 
-        try rig.restart()
+        try await rig.restart()
         try await declareOrders(rig)
         let (again, _) = try await rig.join("g", member: "m2")
         #expect(again.ids == ["e2", "e4"], "offsets 2 and 4 were never acked; 3 was, above the watermark")
@@ -34,11 +34,11 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.durable)
     func recordsPublishedAfterARestartContinueTheOffsets(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await declareOrders(rig)
         rig.publish(records("a", keys: ["k", "k"]))
         rig.scheduler.settle()
-        try rig.restart()
+        try await rig.restart()
         try await declareOrders(rig)
         let (sink, subscription) = try await rig.join("g")
         rig.publish(records("b", keys: ["k"]))
@@ -47,7 +47,7 @@ extension BrokerContractTests {
         #expect(sink.records.map(\.position.offset) == [0, 1, 2])
         subscription.ack(sink.records.map(\.position))
         rig.scheduler.settle()
-        try rig.restart()
+        try await rig.restart()
         try await declareOrders(rig)
         let stats = try await rig.stats()
         #expect(stats.retained == 0, "records every group acked are deleted")
@@ -57,12 +57,12 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.durable)
     func aTopicWithoutGroupsKeepsItsRetentionAndEvictionsAcrossARestart(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         let spec = TopicSpec(name: "orders.dlq", retention: 3)
         try await rig.broker.declare(spec)
         rig.publish(records("d", keys: Array(repeating: nil, count: 5)), to: "orders.dlq")
         rig.scheduler.settle()
-        try rig.restart()
+        try await rig.restart()
         try await rig.broker.declare(spec)
         #expect(try await rig.broker.records(of: "orders.dlq").map(\.event.id) == ["d2", "d3", "d4"])
         let stats = try await rig.stats("orders.dlq")
@@ -72,13 +72,13 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.durable)
     func aPublishWaitingForRoomIsNotStoredByACrash(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await declareOrders(rig, capacity: 1)
         let stored = rig.publish(records("a", keys: ["k"]))
         let waiting = rig.publish(records("b", keys: ["k"]))
         rig.scheduler.settle()
         #expect(stored.isComplete && !waiting.isComplete)
-        try rig.restart()
+        try await rig.restart()
         try await declareOrders(rig, capacity: 1)
         let (sink, _) = try await rig.join("g")
         #expect(sink.ids == ["a0"], "the producer was never told b0 was stored, so it is not")

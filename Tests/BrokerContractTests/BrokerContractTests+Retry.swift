@@ -15,7 +15,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aRecordDeliveredAgainKeepsItsRetryState(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, subscription) = try await rig.join("g")
@@ -37,7 +37,7 @@ extension BrokerContractTests {
 
     @Test(arguments: Backend.durable)
     func aRetryStateOutlivesARestartUntilItsRecordIsAcked(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (_, subscription) = try await rig.join("g")
@@ -46,7 +46,7 @@ extension BrokerContractTests {
         subscription.retrying(RecordPosition(partition: 0, offset: 1), Self.waiting)
         rig.scheduler.settle()
 
-        try rig.restart()
+        try await rig.restart()
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, again) = try await rig.join("g")
@@ -56,7 +56,7 @@ extension BrokerContractTests {
         rig.publish(records("f", keys: [nil]))
         rig.scheduler.settle()
 
-        try rig.restart()
+        try await rig.restart()
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (last, _) = try await rig.join("g")

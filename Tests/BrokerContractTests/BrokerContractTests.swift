@@ -7,7 +7,7 @@ import Testing
 struct BrokerContractTests {
     @Test(arguments: Backend.all)
     func recordsWithEqualKeysShareAPartitionInPublishOrder(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 4))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, _) = try await rig.join("g")
@@ -25,7 +25,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func recordsWithoutKeyGoRoundRobin(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 3))
         rig.publish(records("e", keys: [nil, nil, nil, nil]))
         rig.scheduler.settle()
@@ -41,7 +41,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func everyGroupSeesEveryRecord(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2))
         try await rig.broker.declareGroup("billing", on: "orders")
         try await rig.broker.declareGroup("shipping", on: "orders")
@@ -55,7 +55,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func membersOfAGroupShareThePartitions(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 4))
         try await rig.broker.declareGroup("g", on: "orders")
         let (first, _) = try await rig.join("g", member: "m1")
@@ -70,7 +70,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func duplicateMemberIsRefused(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         _ = try await rig.join("g", member: "m1")
@@ -81,7 +81,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func watermarkIsTheLowestOffsetNotYetAcked(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (_, subscription) = try await rig.join("g")
@@ -103,7 +103,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func creditWindowBoundsUnackedDeliveries(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, subscription) = try await rig.join("g", window: 3)
@@ -117,7 +117,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func fullPartitionDefersPublishUntilAcksMakeRoom(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", capacity: 3))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, subscription) = try await rig.join("g")
@@ -144,7 +144,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func offerStoresWhatFitsAndRefusesTheRestWithoutWaiting(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 2))
         try await rig.broker.declareGroup("g", on: "orders")
         let keys = ["k1", "k1", "k1", "k2"]
@@ -166,7 +166,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func offerPutsAKeylessRecordOnAnyPartitionWithRoom(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         // k1 fills its partition; the keyless records must all find the other one, whichever round-robin
         // would have picked.
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 2))
@@ -178,7 +178,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aPublishPastCapacityIsStoredAtOnceAheadOfWaitingBatches(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", capacity: 2))
         try await rig.broker.declareGroup("g", on: "orders")
         let waiting = rig.publish(records("a", keys: [nil, nil, nil]))
@@ -195,7 +195,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func aFullPartitionHoldsBackOnlyTheRecordsBoundForIt(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 1))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, subscription) = try await rig.join("g")
@@ -229,7 +229,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func memoryStaysBoundedByCapacityWhilePublishersWait(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 2, capacity: 8))
         try await rig.broker.declareGroup("g", on: "orders")
         let (sink, subscription) = try await rig.join("g", window: 4)
@@ -256,7 +256,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func topicWithoutGroupsKeepsItsRetentionAndCountsEvictions(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders.dlq", capacity: 2, retention: 3))
         let probe = rig.publish(records("d", keys: Array(repeating: nil, count: 5)), to: "orders.dlq")
         rig.scheduler.settle()
@@ -270,7 +270,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func closedMembersRecordsAreDeliveredAgainToTheRest(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         try await rig.broker.declare(TopicSpec(name: "orders"))
         try await rig.broker.declareGroup("g", on: "orders")
         let (first, firstSubscription) = try await rig.join("g", member: "m1")
@@ -288,7 +288,7 @@ struct BrokerContractTests {
 
     @Test(arguments: Backend.all)
     func unknownNamesAreReported(backend: Backend) async throws {
-        let rig = try BrokerRig(backend)
+        let rig = try await BrokerRig(backend)
         let probe = rig.publish(records("e", keys: [nil]), to: "nowhere")
         rig.scheduler.settle()
         #expect(probe.error == .unknownTopic("nowhere"))

@@ -14,12 +14,12 @@ final class BrokerRig {
     private(set) var broker: any TopicListing
     let queue = DispatchQueue(label: "tests.member")
 
-    init(_ backend: Backend) throws {
+    init(_ backend: Backend) async throws {
         self.backend = backend
         location =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("flow-contract-\(UUID().uuidString)/store.db").path
-        broker = try backend.open(scheduler, location)
+        broker = try await backend.open(scheduler, location)
     }
 
     deinit {
@@ -27,10 +27,10 @@ final class BrokerRig {
     }
 
     /// Drops the broker (as a crash would, after its last commit) and opens the same state again.
-    func restart() throws {
+    func restart() async throws {
         scheduler.settle()
         broker = MemoryBroker(scheduler: scheduler)  // lets go of the old one, and so of its lock
-        broker = try backend.open(scheduler, location)
+        broker = try await backend.open(scheduler, location)
     }
 
     func join(

@@ -8,7 +8,8 @@ import Synchronization
 /// Invariants:
 /// - Due work runs in deadline order; work with equal deadlines runs in the order it was scheduled.
 /// - `advance(by:)` and `settle()` return only when the system is quiescent: every hop made through
-///   `execute(on:_:)` (and every hop those hops made, transitively) has finished. A test can assert right
+///   `execute(on:_:)` (and every hop those hops made, transitively) has finished, and so has all outside work
+///   begun with `beginExternalWork()` (a network backend's requests). A test can assert right
 ///   after them without waiting.
 /// - While a piece of due work runs, `now` equals its deadline.
 ///
@@ -72,6 +73,15 @@ public final class ManualScheduler: FlowScheduler {
         inFlight.enter()
         queue.async {
             work()
+            self.inFlight.leave()
+        }
+    }
+
+    public func beginExternalWork() -> @Sendable () -> Void {
+        inFlight.enter()
+        let done = Mutex(false)
+        return {
+            guard !done.withLock({ let was = $0; $0 = true; return was }) else { return }
             self.inFlight.leave()
         }
     }

@@ -1,0 +1,188 @@
+import Dispatch
+import FlowCore
+import FlowRESP
+import FlowRuntime
+import Foundation
+
+/// The Redis Streams backend: one stream per partition, a Redis consumer group per flow group, partition
+/// ownership by leases, so several processes share one pipeline's work (key layout: `RedisScripts`).
+///
+/// Invariants:
+/// - every field below `queue` is touched only on `queue`; Redis requests leave it in order (`RedisLink`), and
+///   each one is bracketed by `scheduler.beginExternalWork()`, its reply handled back on `queue`;
+/// - a publish completes only once Redis stored every record of it; a waiting record is retried when this
+///   process acks on its topic and every `pollInterval` (acks of other processes);
+/// - a member reads only partitions whose lease it holds, a partition it just took from its pending entries
+///   first (`XAUTOCLAIM`), so what a departed member held is delivered again before anything newer.
+///
+/// `@unchecked Sendable`: state is confined to `queue` as stated above.
+public final class RedisBroker: TopicListing, @unchecked Sendable {
+    let link: RedisLink
+    let prefix: String
+    let scheduler: any FlowScheduler
+    let queue = DispatchQueue(label: "flow.broker.redis")
+    /// How long a partition's lease lasts without renewal; members renew at a third of it.
+    let leaseDuration: Duration
+    /// How often idle members look for records other processes stored, and waiting publishes for room.
+    let pollInterval: Duration
+    /// Appended to a member's name to make its Redis consumer name unique (`m1@host:pid:random`).
+    let consumerSuffix: String
+
+    var specs: [String: TopicSpec] = [:]
+    var roundRobin: [String: Int] = [:]
+    var waiting: [String: [WaitingPublish]] = [:]
+    var pumping: Set<String> = []
+    var pumpScheduled: Set<String> = []
+    var producers: [String: [WaitingSteps]] = [:]
+    var storingSteps: Set<String> = []
+    var members: [MemberID: RedisMember] = [:]
+
+    /// Connects to Redis for the pipeline `pipeline` (its keys start with `flow:{pipeline}:`).
+    public static func connect(
+        _ configuration: RESPConfiguration,
+        pipeline: String,
+        lease: Duration = .seconds(10),
+        pollInterval: Duration = .milliseconds(50),
+        scheduler: any FlowScheduler = DispatchScheduler()
+    ) async throws(RESPError) -> RedisBroker {
+        let link = try await RedisLink.open(configuration)
+        return RedisBroker(link: link, pipeline: pipeline, lease: lease, pollInterval: pollInterval, scheduler: scheduler)
+    }
+
+    private init(link: RedisLink, pipeline: String, lease: Duration, pollInterval: Duration, scheduler: any FlowScheduler) {
+        self.link = link
+        prefix = "flow:{\(pipeline)}:"
+        leaseDuration = lease
+        self.pollInterval = pollInterval
+        self.scheduler = scheduler
+        let host = ProcessInfo.processInfo.hostName
+        consumerSuffix = "@\(host):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    deinit { link.close() }
+
+    public var isDurable: Bool { true }
+
+    /// Runs `script` with the prefix and `arguments`; `handle` runs on `queue` with the reply.
+    func run(
+        _ script: RedisLink.Script,
+        _ arguments: [RESPArgument],
+        handle: @escaping @Sendable (Result<RESPValue, BrokerError>) -> Void
+    ) {
+        let done = scheduler.beginExternalWork()
+        link.run(script, [RESPArgument(prefix)] + arguments) { result in
+            self.scheduler.execute(on: self.queue) { handle(result) }
+            done()
+        }
+    }
+
+    /// Sends `commands`; `handle` runs on `queue` with the replies.
+    func send(_ commands: [RESPCommand], handle: @escaping @Sendable (Result<[RESPValue], BrokerError>) -> Void) {
+        let done = scheduler.beginExternalWork()
+        link.send(commands) { result in
+            self.scheduler.execute(on: self.queue) { handle(result) }
+            done()
+        }
+    }
+
+    /// `run` from async code.
+    func run(_ script: RedisLink.Script, _ arguments: [RESPArgument]) async throws(BrokerError) -> RESPValue {
+        let result = await withCheckedContinuation { continuation in
+            scheduler.execute(on: queue) { self.run(script, arguments) { continuation.resume(returning: $0) } }
+        }
+        return try result.get()
+    }
+
+    /// Runs `body` on `queue` from async code.
+    func onQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            scheduler.execute(on: queue) { continuation.resume(returning: body()) }
+        }
+    }
+
+    func key(_ parts: String...) -> String { prefix + parts.joined(separator: ":") }
+
+    func stream(_ topic: String, _ partition: Int) -> String { key("s", topic, String(partition)) }
+
+    public func declare(_ topic: TopicSpec) async throws(BrokerError) {
+        let reply = try await run(
+            .declare,
+            [
+                RESPArgument(topic.name), RESPArgument(topic.partitions), RESPArgument(topic.capacity),
+                RESPArgument(topic.retention),
+            ]
+        )
+        guard reply.integer == 1 else { throw .conflictingTopic(topic.name) }
+        await onQueue { self.specs[topic.name] = topic }
+    }
+
+    public func declareGroup(_ group: String, on topic: String) async throws(BrokerError) {
+        let reply = try await run(.declareGroup, [RESPArgument(topic), RESPArgument(group)])
+        guard reply.integer == 1 else { throw .unknownTopic(topic) }
+    }
+
+    public func stats(of topic: String) async throws(BrokerError) -> TopicStats {
+        let reply = try await run(.stats, [RESPArgument(topic)])
+        guard let values = reply.array, let published = values.first?.integer, published >= 0 else {
+            throw .unknownTopic(topic)
+        }
+        let numbers = values.map(\.integer)
+        let partitions = Int(numbers[2] ?? 0)
+        var retained = 0
+        var endOffsets: [Int64] = []
+        for p in 0..<partitions {
+            retained += Int(numbers[3 + 2 * p] ?? 0)
+            endOffsets.append(numbers[4 + 2 * p] ?? 0)
+        }
+        var index = 3 + 2 * partitions
+        let groups = Int(numbers[index] ?? 0)
+        index += 1
+        var committed: [String: [Int64]] = [:]
+        for _ in 0..<groups {
+            let name = values[index].string ?? ""
+            committed[name] = (0..<partitions).map { numbers[index + 1 + $0] ?? 0 }
+            index += 1 + partitions
+        }
+        let waitingPublishes = await onQueue { self.waiting[topic]?.count ?? 0 }
+        return TopicStats(
+            name: topic,
+            published: Int(published),
+            retained: retained,
+            evicted: Int(numbers[1] ?? 0),
+            endOffsets: endOffsets,
+            committed: committed,
+            waitingPublishes: waitingPublishes
+        )
+    }
+
+    public func records(of topic: String) async throws(BrokerError) -> [BrokerRecord] {
+        let spec = try await self.spec(of: topic)
+        let commands = (0..<spec.partitions).map { RESPCommand("XRANGE", RESPArgument(stream(topic, $0)), "-", "+") }
+        let replies = try await link.send(commands)
+        var records: [BrokerRecord] = []
+        for (p, reply) in zip(0..<spec.partitions, replies) {
+            records += try RedisEntry.records(in: reply, partition: p, stream: stream(topic, p))
+        }
+        return records
+    }
+
+    public func checkpoint(of producer: String) async throws(BrokerError) -> ProducerCheckpoint? {
+        let reply = try await link.send([RESPCommand("HGET", RESPArgument(key("c")), RESPArgument(producer))])[0]
+        guard let text = reply.string else { return nil }
+        return RedisEntry.checkpoint(text)
+    }
+
+    /// The spec of `topic`, as declared here or read from Redis.
+    func spec(of topic: String) async throws(BrokerError) -> TopicSpec {
+        if let known = await onQueue({ self.specs[topic] }) { return known }
+        let reply = try await link.send([
+            RESPCommand("HMGET", RESPArgument(key("t", topic)), "partitions", "capacity", "retention")
+        ])[0]
+        guard let fields = reply.array?.map(\.integer), let partitions = fields[0], let capacity = fields[1],
+            let retention = fields[2]
+        else { throw .unknownTopic(topic) }
+        let spec = TopicSpec(name: topic, partitions: Int(partitions), capacity: Int(capacity), retention: Int(retention))
+        await onQueue { self.specs[topic] = spec }
+        return spec
+    }
+}

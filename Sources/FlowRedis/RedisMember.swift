@@ -1,0 +1,83 @@
+import Dispatch
+import FlowRESP
+import FlowRuntime
+
+/// Identifies a member within this process: topic, group and member name.
+struct MemberID: Hashable {
+    var topic: String
+    var group: String
+    var member: String
+}
+
+/// One member of a group in this process: the partitions whose lease it holds and its credit.
+///
+/// Invariants (on the broker's queue): at most one read of Redis in flight (`fetching`); `unacked <= window`;
+/// a partition in `claiming` is read from the group's pending entries (what earlier owners held) before any
+/// new entry of it.
+///
+/// `@unchecked Sendable`: state is confined to the broker's queue.
+final class RedisMember: @unchecked Sendable {
+    let id: MemberID
+    /// The Redis consumer name: the member's name made unique per process.
+    let consumer: String
+    let partitions: Int
+    let window: Int
+    let sink: any DeliverySink
+    let sinkQueue: DispatchQueue
+
+    var owned: [Int] = []
+    var claiming: [Int: String] = [:]
+    var unacked = 0
+    var fetching = false
+    var closed = false
+    var poll: ScheduledWork?
+    var heartbeat: ScheduledWork?
+
+    var topic: String { id.topic }
+    var group: String { id.group }
+
+    init(id: MemberID, consumer: String, partitions: Int, request: SubscriptionRequest, sink: any DeliverySink) {
+        self.id = id
+        self.consumer = consumer
+        self.partitions = partitions
+        window = request.window
+        self.sink = sink
+        sinkQueue = request.queue
+    }
+}
+
+/// A member's handle for the consumer runner.
+final class RedisSubscription: BrokerSubscription {
+    let broker: RedisBroker
+    let member: RedisMember
+
+    init(broker: RedisBroker, member: RedisMember) {
+        self.broker = broker
+        self.member = member
+    }
+
+    var lease: Lease { .renewable(broker.leaseDuration) }
+
+    func ack(_ positions: [RecordPosition]) {
+        broker.scheduler.execute(on: broker.queue) { self.broker.ack(positions, by: self.member) }
+    }
+
+    func commit(
+        _ steps: [CommitStep],
+        queue: DispatchQueue,
+        completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
+    ) {
+        broker.scheduler.execute(on: broker.queue) { self.broker.commit(steps, by: self.member, queue: queue, completion) }
+    }
+
+    func retrying(_ position: RecordPosition, _ state: RetryState) {
+        broker.scheduler.execute(on: broker.queue) { self.broker.retrying(position, state, by: self.member) }
+    }
+
+    /// Leases are per partition and renewed by the member's heartbeat: nothing to do per record.
+    func renew(_ positions: [RecordPosition]) {}
+
+    func close(completion: @escaping @Sendable () -> Void) {
+        broker.scheduler.execute(on: broker.queue) { self.broker.leave(self.member, completion) }
+    }
+}
