@@ -41,7 +41,9 @@ extension RedisBroker {
     /// Renews the heartbeat of every member of the group here, twice, so partitions one of them released in
     /// the first round are taken by the member now assigned them in the second.
     func rebalance(topic: String, group: String, then done: @escaping @Sendable () -> Void) {
-        let local = members.values.filter { $0.topic == topic && $0.group == group }.sorted { $0.consumer < $1.consumer }
+        let local = members.values.filter { $0.topic == topic && $0.group == group }.sorted {
+            $0.consumer < $1.consumer
+        }
         beatInTurn(local + local, from: 0) {
             for member in local { self.fetch(member) }
             done()
@@ -55,7 +57,10 @@ extension RedisBroker {
 
     /// Renews `member`'s heartbeat and leases (or gives them up when `leaving`), then schedules the next one.
     func beat(_ member: RedisMember, leaving: Bool, then done: @escaping @Sendable () -> Void) {
-        let milliseconds = max(1, Int(leaseDuration.components.seconds * 1000 + leaseDuration.components.attoseconds / 1_000_000_000_000_000))
+        let milliseconds = max(
+            1,
+            Int(leaseDuration.components.seconds * 1000 + leaseDuration.components.attoseconds / 1_000_000_000_000_000)
+        )
         run(
             .heartbeat,
             [
@@ -97,8 +102,14 @@ extension RedisBroker {
     private func claim(_ partition: Int, from cursor: String, credit: Int, for member: RedisMember) {
         let stream = stream(member.topic, partition)
         let command = RESPCommand(
-            "XAUTOCLAIM", RESPArgument(stream), RESPArgument(member.group), RESPArgument(member.consumer), 0,
-            RESPArgument(cursor), "COUNT", RESPArgument(credit)
+            "XAUTOCLAIM",
+            RESPArgument(stream),
+            RESPArgument(member.group),
+            RESPArgument(member.consumer),
+            0,
+            RESPArgument(cursor),
+            "COUNT",
+            RESPArgument(credit)
         )
         send([command]) { result in
             member.fetching = false
@@ -121,7 +132,10 @@ extension RedisBroker {
         let streams = partitions.map { RESPArgument(stream(member.topic, $0)) }
         let command = RESPCommand(
             "XREADGROUP",
-            ["GROUP", RESPArgument(member.group), RESPArgument(member.consumer), "COUNT", RESPArgument(share), "STREAMS"]
+            [
+                "GROUP", RESPArgument(member.group), RESPArgument(member.consumer), "COUNT", RESPArgument(share),
+                "STREAMS",
+            ]
                 + streams + Array(repeating: ">", count: streams.count)
         )
         send([command]) { result in
@@ -203,8 +217,10 @@ extension RedisBroker {
 
     func retrying(_ position: RecordPosition, _ state: RetryState, by member: RedisMember) {
         let command = RESPCommand(
-            "HSET", RESPArgument(key("r", member.topic, member.group)),
-            RESPArgument("\(position.partition):\(position.offset)"), RESPArgument(RedisEntry.text(of: state))
+            "HSET",
+            RESPArgument(key("r", member.topic, member.group)),
+            RESPArgument("\(position.partition):\(position.offset)"),
+            RESPArgument(RedisEntry.text(of: state))
         )
         send([command]) { _ in }
     }

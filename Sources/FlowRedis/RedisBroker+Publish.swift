@@ -121,7 +121,9 @@ extension RedisBroker {
         var partitions = Set<Int>()
         for batch in waiting[topic] ?? [] {
             for (record, stored) in zip(batch.records, batch.stored) where !stored {
-                if let key = record.key { partitions.insert(PartitionKey.partition(for: key, partitions: spec.partitions)) }
+                if let key = record.key {
+                    partitions.insert(PartitionKey.partition(for: key, partitions: spec.partitions))
+                }
             }
         }
         return partitions
@@ -141,7 +143,8 @@ extension RedisBroker {
             return loadSpec(topic) { result in
                 switch result {
                 case .failure(let error): handle(.failure(error))
-                case .success: self.store(records, to: topic, pastCapacity: pastCapacity, blocked: blocked, handle: handle)
+                case .success:
+                    self.store(records, to: topic, pastCapacity: pastCapacity, blocked: blocked, handle: handle)
                 }
             }
         }

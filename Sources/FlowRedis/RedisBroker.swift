@@ -46,10 +46,22 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         scheduler: any FlowScheduler = DispatchScheduler()
     ) async throws(RESPError) -> RedisBroker {
         let link = try await RedisLink.open(configuration)
-        return RedisBroker(link: link, pipeline: pipeline, lease: lease, pollInterval: pollInterval, scheduler: scheduler)
+        return RedisBroker(
+            link: link,
+            pipeline: pipeline,
+            lease: lease,
+            pollInterval: pollInterval,
+            scheduler: scheduler
+        )
     }
 
-    private init(link: RedisLink, pipeline: String, lease: Duration, pollInterval: Duration, scheduler: any FlowScheduler) {
+    private init(
+        link: RedisLink,
+        pipeline: String,
+        lease: Duration,
+        pollInterval: Duration,
+        scheduler: any FlowScheduler
+    ) {
         self.link = link
         prefix = "flow:{\(pipeline)}:"
         leaseDuration = lease
@@ -60,6 +72,21 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     }
 
     deinit { link.close() }
+
+    /// Stops everything at once, as a crash would, releasing nothing: members stop reading and renewing, the
+    /// connection closes; their leases lapse after `leaseDuration` and their pending entries wait for the next
+    /// owner.
+    public func halt() async {
+        await onQueue {
+            for member in self.members.values {
+                member.closed = true
+                member.poll?.cancel()
+                member.heartbeat?.cancel()
+            }
+            self.members = [:]
+            self.link.close()
+        }
+    }
 
     public var isDurable: Bool { true }
 
@@ -181,7 +208,12 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         guard let fields = reply.array?.map(\.integer), let partitions = fields[0], let capacity = fields[1],
             let retention = fields[2]
         else { throw .unknownTopic(topic) }
-        let spec = TopicSpec(name: topic, partitions: Int(partitions), capacity: Int(capacity), retention: Int(retention))
+        let spec = TopicSpec(
+            name: topic,
+            partitions: Int(partitions),
+            capacity: Int(capacity),
+            retention: Int(retention)
+        )
         await onQueue { self.specs[topic] = spec }
         return spec
     }

@@ -32,6 +32,8 @@ final class RedisLink: Sendable {
         var shas: [Script: String] = [:]
         var failures = 0
         var connecting = false
+        /// Set by `close()`: no connection is made again.
+        var closed = false
     }
 
     let configuration: RESPConfiguration
@@ -113,7 +115,14 @@ final class RedisLink: Sendable {
         return try result.get()
     }
 
-    func close() { state.withLock { $0.connection?.close() } }
+    /// Closes the connection for good: later requests fail with `BrokerError.unavailable`.
+    func close() {
+        state.withLock { state in
+            state.closed = true
+            state.connection?.close()
+            state.connection = nil
+        }
+    }
 
     private func drop(_ broken: RESPConnection) {
         broken.close()
@@ -123,7 +132,7 @@ final class RedisLink: Sendable {
     /// Makes a new connection in the background, after the backoff for the failures so far.
     private func reconnect() {
         let delay: Duration? = state.withLock { state in
-            guard !state.connecting else { return nil }
+            guard !state.connecting, !state.closed else { return nil }
             state.connecting = true
             return configuration.backoff.delay(after: state.failures)
         }
@@ -133,6 +142,7 @@ final class RedisLink: Sendable {
             do throws(RESPError) {
                 let (connection, shas) = try await Self.connect(configuration)
                 state.withLock { state in
+                    if state.closed { connection.close() }
                     state.connection = connection
                     state.shas = shas
                     state.failures = 0

@@ -67,7 +67,9 @@ final class RedisSubscription: BrokerSubscription {
         queue: DispatchQueue,
         completion: @escaping @Sendable (Range<Int>, Result<Void, BrokerError>) -> Void
     ) {
-        broker.scheduler.execute(on: broker.queue) { self.broker.commit(steps, by: self.member, queue: queue, completion) }
+        broker.scheduler.execute(on: broker.queue) {
+            self.broker.commit(steps, by: self.member, queue: queue, completion)
+        }
     }
 
     func retrying(_ position: RecordPosition, _ state: RetryState) {

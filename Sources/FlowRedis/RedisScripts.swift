@@ -77,36 +77,38 @@ enum RedisScripts {
 
     /// `ARGV`: prefix, topic, partitions, capacity, retention. Returns 1 when created or matching (capacity
     /// and retention follow the newest declaration), 0 when the topic exists with another partition count.
-    static let declare = library + "\n" + """
-        local key = prefix .. 't:' .. ARGV[2]
-        local existing = redis.call('HGET', key, 'partitions')
-        if existing and existing ~= ARGV[3] then return 0 end
-        redis.call('HSET', key, 'partitions', ARGV[3], 'capacity', ARGV[4], 'retention', ARGV[5])
-        redis.call('HSETNX', key, 'published', 0)
-        redis.call('HSETNX', key, 'evicted', 0)
-        return 1
-        """
+    static let declare =
+        library + "\n" + """
+            local key = prefix .. 't:' .. ARGV[2]
+            local existing = redis.call('HGET', key, 'partitions')
+            if existing and existing ~= ARGV[3] then return 0 end
+            redis.call('HSET', key, 'partitions', ARGV[3], 'capacity', ARGV[4], 'retention', ARGV[5])
+            redis.call('HSETNX', key, 'published', 0)
+            redis.call('HSETNX', key, 'evicted', 0)
+            return 1
+            """
 
     /// `ARGV`: prefix, topic, group. Creates the group on every partition at its first retained record;
     /// returns 0 for an unknown topic.
-    static let declareGroup = library + "\n" + """
-        local name, group = ARGV[2], ARGV[3]
-        local t = topic(name)
-        if not t then return 0 end
-        redis.call('SADD', prefix .. 'g:' .. name, group)
-        for p = 0, t.partitions - 1 do
-          local s = stream(name, p)
-          if redis.call('EXISTS', s) == 0 then
-            redis.call('XGROUP', 'CREATE', s, group, '0-0', 'MKSTREAM')
-          elseif not watermarks(s)[group] then
-            local info = fields(redis.call('XINFO', 'STREAM', s))
-            local start = info['last-generated-id']
-            if info['first-entry'] then start = '0-' .. (seq(info['first-entry'][1]) - 1) end
-            redis.call('XGROUP', 'CREATE', s, group, start)
-          end
-        end
-        return 1
-        """
+    static let declareGroup =
+        library + "\n" + """
+            local name, group = ARGV[2], ARGV[3]
+            local t = topic(name)
+            if not t then return 0 end
+            redis.call('SADD', prefix .. 'g:' .. name, group)
+            for p = 0, t.partitions - 1 do
+              local s = stream(name, p)
+              if redis.call('EXISTS', s) == 0 then
+                redis.call('XGROUP', 'CREATE', s, group, '0-0', 'MKSTREAM')
+              elseif not watermarks(s)[group] then
+                local info = fields(redis.call('XINFO', 'STREAM', s))
+                local start = info['last-generated-id']
+                if info['first-entry'] then start = '0-' .. (seq(info['first-entry'][1]) - 1) end
+                redis.call('XGROUP', 'CREATE', s, group, start)
+              end
+            end
+            return 1
+            """
 
     /// `ARGV`: prefix, topic, past capacity (`1`/`0`), round-robin start, blocked partitions (comma-separated,
     /// with a leading and trailing comma), then per record: partition (-1 for none), key (`''` with no key
@@ -114,158 +116,163 @@ enum RedisScripts {
     /// full partition is refused and blocks its partition for the rest; a keyless one takes the first
     /// partition from the round-robin position with room. Returns per record the partition it went to or -1,
     /// then the next round-robin position; `{-2}` for an unknown topic.
-    static let publish = library + "\n" + """
-        local name = ARGV[2]
-        local t = topic(name)
-        if not t then return {-2} end
-        local past = ARGV[3] == '1'
-        local rr = tonumber(ARGV[4])
-        local blocked = {}
-        for p in string.gmatch(ARGV[5], '(%d+)') do blocked[tonumber(p)] = true end
-        local result = {}
-        local i = 6
-        while i <= #ARGV do
-          local p, key, json = tonumber(ARGV[i]), ARGV[i + 1], ARGV[i + 3]
-          if ARGV[i + 2] ~= '1' then key = false end
-          local chosen = -1
-          if p >= 0 then
-            if not blocked[p] and (past or room(t, name, p, 1)) then chosen = p else blocked[p] = true end
-          else
-            for n = 0, t.partitions - 1 do
-              local q = (rr + n) % t.partitions
-              if not blocked[q] and (past or room(t, name, q, 1)) then chosen = q break end
+    static let publish =
+        library + "\n" + """
+            local name = ARGV[2]
+            local t = topic(name)
+            if not t then return {-2} end
+            local past = ARGV[3] == '1'
+            local rr = tonumber(ARGV[4])
+            local blocked = {}
+            for p in string.gmatch(ARGV[5], '(%d+)') do blocked[tonumber(p)] = true end
+            local result = {}
+            local i = 6
+            while i <= #ARGV do
+              local p, key, json = tonumber(ARGV[i]), ARGV[i + 1], ARGV[i + 3]
+              if ARGV[i + 2] ~= '1' then key = false end
+              local chosen = -1
+              if p >= 0 then
+                if not blocked[p] and (past or room(t, name, p, 1)) then chosen = p else blocked[p] = true end
+              else
+                for n = 0, t.partitions - 1 do
+                  local q = (rr + n) % t.partitions
+                  if not blocked[q] and (past or room(t, name, q, 1)) then chosen = q break end
+                end
+                if chosen >= 0 then rr = (chosen + 1) % t.partitions end
+              end
+              if chosen >= 0 then store(t, name, chosen, key, json) end
+              result[#result + 1] = chosen
+              i = i + 4
             end
-            if chosen >= 0 then rr = (chosen + 1) % t.partitions end
-          end
-          if chosen >= 0 then store(t, name, chosen, key, json) end
-          result[#result + 1] = chosen
-          i = i + 4
-        end
-        result[#result + 1] = rr
-        return result
-        """
+            result[#result + 1] = rr
+            return result
+            """
 
     /// `ARGV`: prefix, then steps, each: ack topic (`''` for none), ack group, ack partition, ack offset,
     /// checkpoint producer (`''` for none), checkpoint value, record count, then per record: topic,
     /// partition, key, has key, JSON, past capacity. Stores whole steps in order, each with its ack and
     /// checkpoint, and stops before the first one whose records do not all fit. Returns the number stored,
     /// or `{-2, topic}` for an unknown topic (nothing stored).
-    static let steps = library + "\n" + """
-        local stored = 0
-        local i = 2
-        while i <= #ARGV do
-          local ackTopic, ackGroup, ackP, ackOffset = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-          local producer, checkpoint, count = ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 6])
-          local first = i + 7
-          local needed = {}
-          for r = 0, count - 1 do
-            local at = first + r * 6
-            local name, p = ARGV[at], tonumber(ARGV[at + 1])
-            local t = topic(name)
-            if not t then return {-2, name} end
-            if ARGV[at + 5] ~= '1' then
-              local slot = name .. '\\0' .. p
-              needed[slot] = needed[slot] or {t = t, name = name, p = p, count = 0}
-              needed[slot].count = needed[slot].count + 1
+    static let steps =
+        library + "\n" + """
+            local stored = 0
+            local i = 2
+            while i <= #ARGV do
+              local ackTopic, ackGroup, ackP, ackOffset = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+              local producer, checkpoint, count = ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 6])
+              local first = i + 7
+              local needed = {}
+              for r = 0, count - 1 do
+                local at = first + r * 6
+                local name, p = ARGV[at], tonumber(ARGV[at + 1])
+                local t = topic(name)
+                if not t then return {-2, name} end
+                if ARGV[at + 5] ~= '1' then
+                  local slot = name .. '\\0' .. p
+                  needed[slot] = needed[slot] or {t = t, name = name, p = p, count = 0}
+                  needed[slot].count = needed[slot].count + 1
+                end
+              end
+              for _, need in pairs(needed) do
+                if not room(need.t, need.name, need.p, need.count) then return {stored} end
+              end
+              for r = 0, count - 1 do
+                local at = first + r * 6
+                local key = ARGV[at + 2]
+                if ARGV[at + 3] ~= '1' then key = false end
+                store(topic(ARGV[at]), ARGV[at], tonumber(ARGV[at + 1]), key, ARGV[at + 4])
+              end
+              if ackTopic ~= '' then
+                local s = stream(ackTopic, ackP)
+                redis.call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
+                redis.call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
+                trim(s)
+              end
+              if producer ~= '' then redis.call('HSET', prefix .. 'c', producer, checkpoint) end
+              stored = stored + 1
+              i = first + count * 6
             end
-          end
-          for _, need in pairs(needed) do
-            if not room(need.t, need.name, need.p, need.count) then return {stored} end
-          end
-          for r = 0, count - 1 do
-            local at = first + r * 6
-            local key = ARGV[at + 2]
-            if ARGV[at + 3] ~= '1' then key = false end
-            store(topic(ARGV[at]), ARGV[at], tonumber(ARGV[at + 1]), key, ARGV[at + 4])
-          end
-          if ackTopic ~= '' then
-            local s = stream(ackTopic, ackP)
-            redis.call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
-            redis.call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
-            trim(s)
-          end
-          if producer ~= '' then redis.call('HSET', prefix .. 'c', producer, checkpoint) end
-          stored = stored + 1
-          i = first + count * 6
-        end
-        return {stored}
-        """
+            return {stored}
+            """
 
     /// `ARGV`: prefix, topic, group, then partition and offset pairs. Acks them, drops their retry states and
     /// trims what every group has acked.
-    static let ack = library + "\n" + """
-        local name, group = ARGV[2], ARGV[3]
-        local touched = {}
-        for i = 4, #ARGV, 2 do
-          local s = stream(name, ARGV[i])
-          redis.call('XACK', s, group, '0-' .. (tonumber(ARGV[i + 1]) + 1))
-          redis.call('HDEL', prefix .. 'r:' .. name .. ':' .. group, ARGV[i] .. ':' .. ARGV[i + 1])
-          touched[s] = true
-        end
-        for s in pairs(touched) do trim(s) end
-        return 1
-        """
+    static let ack =
+        library + "\n" + """
+            local name, group = ARGV[2], ARGV[3]
+            local touched = {}
+            for i = 4, #ARGV, 2 do
+              local s = stream(name, ARGV[i])
+              redis.call('XACK', s, group, '0-' .. (tonumber(ARGV[i + 1]) + 1))
+              redis.call('HDEL', prefix .. 'r:' .. name .. ':' .. group, ARGV[i] .. ':' .. ARGV[i + 1])
+              touched[s] = true
+            end
+            for s in pairs(touched) do trim(s) end
+            return 1
+            """
 
     /// `ARGV`: prefix, topic. Returns `{published, evicted, partitions, then per partition: length, end
     /// offset, then group count and per group: name, watermark per partition}`; `{-2}` for an unknown topic.
-    static let stats = library + "\n" + """
-        local name = ARGV[2]
-        local t = topic(name)
-        if not t then return {-2} end
-        local h = redis.call('HMGET', prefix .. 't:' .. name, 'published', 'evicted')
-        local result = {tonumber(h[1]), tonumber(h[2]), t.partitions}
-        local marks = {}
-        for p = 0, t.partitions - 1 do
-          local s = stream(name, p)
-          local length, last = 0, 0
-          if redis.call('EXISTS', s) == 1 then
-            length = redis.call('XLEN', s)
-            last = seq(fields(redis.call('XINFO', 'STREAM', s))['last-generated-id'])
-          end
-          result[#result + 1] = length
-          result[#result + 1] = last
-          marks[p] = watermarks(s)
-        end
-        local groups = redis.call('SMEMBERS', prefix .. 'g:' .. name)
-        table.sort(groups)
-        result[#result + 1] = #groups
-        for _, g in ipairs(groups) do
-          result[#result + 1] = g
-          for p = 0, t.partitions - 1 do result[#result + 1] = marks[p][g] or 0 end
-        end
-        return result
-        """
+    static let stats =
+        library + "\n" + """
+            local name = ARGV[2]
+            local t = topic(name)
+            if not t then return {-2} end
+            local h = redis.call('HMGET', prefix .. 't:' .. name, 'published', 'evicted')
+            local result = {tonumber(h[1]), tonumber(h[2]), t.partitions}
+            local marks = {}
+            for p = 0, t.partitions - 1 do
+              local s = stream(name, p)
+              local length, last = 0, 0
+              if redis.call('EXISTS', s) == 1 then
+                length = redis.call('XLEN', s)
+                last = seq(fields(redis.call('XINFO', 'STREAM', s))['last-generated-id'])
+              end
+              result[#result + 1] = length
+              result[#result + 1] = last
+              marks[p] = watermarks(s)
+            end
+            local groups = redis.call('SMEMBERS', prefix .. 'g:' .. name)
+            table.sort(groups)
+            result[#result + 1] = #groups
+            for _, g in ipairs(groups) do
+              result[#result + 1] = g
+              for p = 0, t.partitions - 1 do result[#result + 1] = marks[p][g] or 0 end
+            end
+            return result
+            """
 
     /// `ARGV`: prefix, topic, group, member, lease in milliseconds, partitions, leaving (`1`/`0`). Renews the
     /// member's heartbeat (or removes it when leaving), drops members whose heartbeat expired, and spreads the
     /// partitions over the live members sorted by name (partition P to member P mod N). Takes or renews the
     /// lease of each partition assigned to this member that no other member holds, and releases the ones it
     /// holds but is no longer assigned. Returns the partitions whose lease it holds now.
-    static let heartbeat = library + "\n" + """
-        local name, group, member, lease, partitions = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
-        local leaving = ARGV[7] == '1'
-        local key = prefix .. 'm:' .. name .. ':' .. group
-        local time = redis.call('TIME')
-        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-        redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-        if leaving then redis.call('ZREM', key, member) else redis.call('ZADD', key, now + lease, member) end
-        redis.call('PEXPIRE', key, lease * 4)
-        local live = redis.call('ZRANGE', key, 0, -1)
-        table.sort(live)
-        local index = -1
-        for n, m in ipairs(live) do if m == member then index = n - 1 end end
-        local owned = {}
-        for p = 0, partitions - 1 do
-          local l = prefix .. 'l:' .. name .. ':' .. group .. ':' .. p
-          local holder = redis.call('GET', l)
-          local assigned = index >= 0 and (p % #live) == index
-          if assigned and (not holder or holder == member) then
-            redis.call('SET', l, member, 'PX', lease)
-            owned[#owned + 1] = p
-          elseif not assigned and holder == member then
-            redis.call('DEL', l)
-          end
-        end
-        return owned
-        """
+    static let heartbeat =
+        library + "\n" + """
+            local name, group, member, lease, partitions = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+            local leaving = ARGV[7] == '1'
+            local key = prefix .. 'm:' .. name .. ':' .. group
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+            if leaving then redis.call('ZREM', key, member) else redis.call('ZADD', key, now + lease, member) end
+            redis.call('PEXPIRE', key, lease * 4)
+            local live = redis.call('ZRANGE', key, 0, -1)
+            table.sort(live)
+            local index = -1
+            for n, m in ipairs(live) do if m == member then index = n - 1 end end
+            local owned = {}
+            for p = 0, partitions - 1 do
+              local l = prefix .. 'l:' .. name .. ':' .. group .. ':' .. p
+              local holder = redis.call('GET', l)
+              local assigned = index >= 0 and (p % #live) == index
+              if assigned and (not holder or holder == member) then
+                redis.call('SET', l, member, 'PX', lease)
+                owned[#owned + 1] = p
+              elseif not assigned and holder == member then
+                redis.call('DEL', l)
+              end
+            end
+            return owned
+            """
 }

@@ -16,6 +16,10 @@ struct Backend: Sendable, CustomTestStringConvertible {
     /// Opens the backend's state at `location` (a fresh temporary path per test; durable backends reopen it).
     let open: @Sendable (_ scheduler: ManualScheduler, _ location: String) async throws -> any TopicListing
 
+    /// What a crash of `broker` leaves for the next process to face once time has passed; nothing for backends
+    /// whose state a crash cannot hold (Redis: the dead process's leases lapse).
+    var crash: @Sendable (_ broker: any TopicListing, _ location: String) async throws -> Void = { _, _ in }
+
     var testDescription: String { name }
 
     static let memory = Backend(name: "memory", isDurable: false) { scheduler, _ in
@@ -30,14 +34,33 @@ struct Backend: Sendable, CustomTestStringConvertible {
 
     /// The Redis server `scripts/test.sh` started (`FLOW_TEST_REDIS_PORT`); each test's pipeline name is its
     /// own, so tests never see each other's keys.
-    static let redis = Backend(name: "redis", isDurable: false) { scheduler, location in
-        let port = ProcessInfo.processInfo.environment["FLOW_TEST_REDIS_PORT"].flatMap { Int($0) } ?? 6379
-        return try await RedisBroker.connect(
-            RESPConfiguration(host: "127.0.0.1", port: port),
-            pipeline: location,
-            scheduler: scheduler
-        )
-    }
+    static let redis = Backend(
+        name: "redis",
+        isDurable: true,
+        open: { scheduler, location in
+            try await RedisBroker.connect(redisConfiguration, pipeline: location, scheduler: scheduler)
+        },
+        crash: { broker, location in
+            await (broker as? RedisBroker)?.halt()
+            // The leases and heartbeats of the halted process, as they are once `lease` has passed.
+            let client = RESPClient(redisConfiguration)
+            var cursor = "0"
+            repeat {
+                let reply = try await client.send(
+                    RESPCommand("SCAN", RESPArgument(cursor), "MATCH", RESPArgument("flow:{\(location)}:[lm]:*"))
+                )
+                cursor = reply.array?.first?.string ?? "0"
+                for key in reply.array?.last?.array ?? [] {
+                    try await client.send(RESPCommand("DEL", RESPArgument(bytes: key.bytes ?? [])))
+                }
+            } while cursor != "0"
+        }
+    )
+
+    static let redisConfiguration = RESPConfiguration(
+        host: "127.0.0.1",
+        port: ProcessInfo.processInfo.environment["FLOW_TEST_REDIS_PORT"].flatMap { Int($0) } ?? 6379
+    )
 
     /// Redis joins when the test script started a server for it (plain `swift test` runs the others).
     static let all: [Backend] =

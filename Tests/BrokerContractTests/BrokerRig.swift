@@ -29,6 +29,7 @@ final class BrokerRig {
     /// Drops the broker (as a crash would, after its last commit) and opens the same state again.
     func restart() async throws {
         scheduler.settle()
+        try await backend.crash(broker, location)
         broker = MemoryBroker(scheduler: scheduler)  // lets go of the old one, and so of its lock
         broker = try await backend.open(scheduler, location)
     }

@@ -81,7 +81,13 @@ public final class ManualScheduler: FlowScheduler {
         inFlight.enter()
         let done = Mutex(false)
         return {
-            guard !done.withLock({ let was = $0; $0 = true; return was }) else { return }
+            guard
+                !done.withLock({
+                    let was = $0
+                    $0 = true
+                    return was
+                })
+            else { return }
             self.inFlight.leave()
         }
     }
