@@ -5,7 +5,7 @@ import PackageDescription
 /// flow → FlowCLI → FlowRuntime → FlowCore, and FlowCLI → FlowYAML → FlowCore.
 /// Only FlowYAML imports CYaml (Debian's libyaml through pkg-config `yaml-0.1`); only FlowSQLite imports
 /// CSQLite (Debian's libsqlite3-dev, pkg-config `sqlite3`). FlowCLI bootstraps the backends
-/// (FlowCLI → FlowSQLite → FlowRuntime's Broker protocol). FlowRESP, the Redis protocol client, depends on
+/// (FlowCLI → FlowSQLite / FlowRedis → FlowRuntime's Broker protocol). FlowRESP, the Redis protocol client, depends on
 /// SwiftNIO only.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "FlowCLI",
             dependencies: [
-                "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite",
+                "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite", "FlowRedis", "FlowRESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "flow-bench",
             dependencies: [
-                "FlowRuntime", "FlowYAML", "FlowCore", "FlowSQLite",
+                "FlowRuntime", "FlowYAML", "FlowCore", "FlowSQLite", "FlowRedis", "FlowRESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,5 @@
 import FlowCore
 import FlowRuntime
-import FlowSQLite
 import Logging
 
 /// One broker topic (memory unless `backend` says otherwise) read by one `ConsumerRunner`: the harness of the
@@ -21,12 +20,7 @@ struct BrokerBench {
     /// and returns once all are committed.
     func run(count: Int, make: @escaping @Sendable (Int) -> [OutgoingRecord]) async throws -> Measurement {
         let scheduler = DispatchScheduler()
-        let broker: any Broker
-        switch backend {
-        case .memory: broker = MemoryBroker(scheduler: scheduler)
-        case .sqlite(let path, let durability):
-            broker = try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
-        }
+        let broker = try await BenchBroker.open(backend, scheduler: scheduler)
         try await broker.declare(TopicSpec(name: Self.topic, partitions: partitions, capacity: capacity))
         try await broker.declareGroup(Self.group, on: Self.topic)
         let handler = CountingHandler(target: count)

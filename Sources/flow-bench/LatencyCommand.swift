@@ -2,7 +2,6 @@ import ArgumentParser
 import Dispatch
 import FlowCore
 import FlowRuntime
-import FlowSQLite
 import Foundation
 
 /// Scenario (d): a steady 10,000 events/s for 5 s (10 events every 1 ms) and the produce-to-handle latency.
@@ -47,13 +46,11 @@ struct LatencyCommand: AsyncParsableCommand {
 
     private func measureFlow(total: Int, perTick: Int) async throws -> Measurement {
         let scheduler = DispatchScheduler()
-        let broker: any Broker
-        switch try BrokerURL.parse(self.broker).get() {
-        case .memory: broker = MemoryBroker(scheduler: scheduler)
-        case .sqlite(let path, let durability):
+        let url = try BrokerURL.parse(self.broker).get()
+        if case .sqlite(let path, _) = url {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            broker = try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
         }
+        let broker = try await BenchBroker.open(url, scheduler: scheduler)
         defer {
             if case .sqlite(let path, _)? = try? BrokerURL.parse(self.broker).get() {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

@@ -1,12 +1,19 @@
 import FlowCore
+import FlowRESP
+import FlowRedis
 import FlowRuntime
 import FlowSQLite
 
 /// The executable's side of backend selection: turns a `BrokerURL` into a running backend. The engine never
 /// imports a backend; a new one adds a case to `BrokerURL` and a line here.
 enum BrokerBootstrap {
-    /// Opens the backend `url` names on `scheduler`, or says why it cannot (a message users see).
-    static func open(_ url: BrokerURL, scheduler: any FlowScheduler) -> Result<any Broker, BootstrapError> {
+    /// Opens the backend `url` names for the pipeline `pipeline` on `scheduler`, or says why it cannot (a
+    /// message users see).
+    static func open(
+        _ url: BrokerURL,
+        pipeline: String,
+        scheduler: any FlowScheduler
+    ) async -> Result<any Broker, BootstrapError> {
         switch url {
         case .memory:
             return .success(MemoryBroker(scheduler: scheduler))
@@ -16,10 +23,31 @@ enum BrokerBootstrap {
             } catch {
                 return .failure(BootstrapError(message: error.description))
             }
+        case .redis(let address):
+            let configuration = RESPConfiguration(
+                host: address.host,
+                port: address.port,
+                username: address.username,
+                password: address.password,
+                database: address.database
+            )
+            do throws(RESPError) {
+                return .success(
+                    try await RedisBroker.connect(
+                        configuration,
+                        pipeline: pipeline,
+                        lease: address.lease,
+                        scheduler: scheduler
+                    )
+                )
+            } catch {
+                return .failure(BootstrapError(message: "\(error) (broker \(url))"))
+            }
         }
     }
 
-    /// Waits until what the backend acknowledged is on disk (a no-op for memory).
+    /// Waits until what the backend acknowledged is on disk (a no-op for memory, and for Redis, which stored
+    /// each write before answering; its members have left, giving up their leases, by now).
     static func close(_ broker: any Broker) async {
         if let sqlite = broker as? SQLiteBroker { await sqlite.flush() }
     }

@@ -119,7 +119,11 @@ public struct RunCommand: AsyncParsableCommand {
         let logger = makeLogger()
         let runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger)
         let backend: any Broker
-        switch BrokerBootstrap.open(broker?.url ?? pipeline.broker, scheduler: runOptions.scheduler) {
+        switch await BrokerBootstrap.open(
+            broker?.url ?? pipeline.broker,
+            pipeline: pipeline.name,
+            scheduler: runOptions.scheduler
+        ) {
         case .success(let opened): backend = opened
         case .failure(let error):
             Terminal.printError("flow: \(error.message)")

@@ -1,7 +1,8 @@
 /// Where a pipeline's topics live, parsed from the `broker:` key or `flow run --broker`.
 ///
 /// Invariants: `sqlite` paths are non-empty and keep their spelling (relative paths are resolved against the
-/// working directory by whoever opens them); a URL round-trips through `description`. New backends add a
+/// working directory by whoever opens them); a URL round-trips through `description`, except a Redis password,
+/// which `description` never shows. New backends add a
 /// case here and a scheme to `schemes`, so `flow validate` and `flow run` accept exactly the same URLs.
 public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
     /// How much an acknowledged write survives on a durable backend.
@@ -16,16 +17,23 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
     case memory
     /// An embedded SQLite file at `path` (relative to the working directory unless absolute).
     case sqlite(path: String, durability: Durability)
+    /// Redis Streams on a server several processes share.
+    case redis(RedisAddress)
 
     /// The schemes a URL may start with, as users write them.
-    public static let schemes = ["memory:", "sqlite:PATH"]
+    public static let schemes = ["memory:", "sqlite:PATH", "redis://HOST:PORT/DB"]
 
     /// The hint every malformed URL gets.
-    public static let hint = "write memory:, sqlite:PATH (e.g. sqlite:state/orders.db) or sqlite:///abs/path.db"
+    public static let hint =
+        "write memory:, sqlite:PATH (e.g. sqlite:state/orders.db), sqlite:///abs/path.db "
+        + "or redis://[:PASSWORD@]HOST:PORT/DB (e.g. redis://127.0.0.1:6379/0)"
 
     /// Parses `text`; the error is a lower-case message quoting the offending part.
     public static func parse(_ text: String) -> Result<BrokerURL, BrokerURLError> {
         if text == "memory" || text == "memory:" { return .success(.memory) }
+        if text.hasPrefix("redis://") {
+            return RedisAddress.parse(text.dropFirst("redis://".count)).map(BrokerURL.redis)
+        }
         guard text.hasPrefix("sqlite:") else {
             let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? text
             return .failure(BrokerURLError(message: "unknown broker \"\(scheme)\""))
@@ -60,6 +68,7 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
         case .memory: "memory:"
         case .sqlite(let path, .full): "sqlite:\(path)"
         case .sqlite(let path, let durability): "sqlite:\(path)?durability=\(durability.rawValue)"
+        case .redis(let address): address.description
         }
     }
 

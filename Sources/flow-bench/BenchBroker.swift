@@ -1,0 +1,31 @@
+import FlowCore
+import FlowRESP
+import FlowRedis
+import FlowRuntime
+import FlowSQLite
+import Foundation
+
+/// Opens the backend a benchmark names: each run gets fresh state (a Redis pipeline name of its own).
+enum BenchBroker {
+    static func open(_ url: BrokerURL, scheduler: any FlowScheduler) async throws -> any Broker {
+        switch url {
+        case .memory: return MemoryBroker(scheduler: scheduler)
+        case .sqlite(let path, let durability):
+            return try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
+        case .redis(let address):
+            let configuration = RESPConfiguration(
+                host: address.host,
+                port: address.port,
+                username: address.username,
+                password: address.password,
+                database: address.database
+            )
+            return try await RedisBroker.connect(
+                configuration,
+                pipeline: "flow-bench-\(UUID().uuidString)",
+                lease: address.lease,
+                scheduler: scheduler
+            )
+        }
+    }
+}
