@@ -76,7 +76,7 @@ extension RedisBroker {
             }
             if !member.closed {
                 member.heartbeat?.cancel()
-                member.heartbeat = self.scheduler.schedule(after: self.leaseDuration / 3, on: self.queue) {
+                member.heartbeat = self.scheduler.schedule(after: self.heartbeatInterval, on: self.queue) {
                     self.beat(member, leaving: false) { self.fetch(member) }
                 }
             }
@@ -101,20 +101,22 @@ extension RedisBroker {
 
     private func claim(_ partition: Int, from cursor: String, credit: Int, for member: RedisMember) {
         let stream = stream(member.topic, partition)
-        let command = RESPCommand(
-            "XAUTOCLAIM",
-            RESPArgument(stream),
-            RESPArgument(member.group),
-            RESPArgument(member.consumer),
-            0,
-            RESPArgument(cursor),
-            "COUNT",
-            RESPArgument(credit)
-        )
-        send([command]) { result in
+        run(
+            .claim,
+            [
+                RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(member.consumer),
+                RESPArgument(partition), RESPArgument(cursor), RESPArgument(credit),
+            ]
+        ) { result in
             member.fetching = false
-            guard case .success(let replies) = result, let parts = try? replies[0].checked(command).array,
-                parts.count >= 2, let next = parts[0].string,
+            guard case .success(let reply) = result else { return self.pollLater(member) }
+            guard let parts = reply.array else {
+                // The lease moved on: the partition is another member's now.
+                member.claiming[partition] = nil
+                member.owned.removeAll { $0 == partition }
+                return self.fetch(member)
+            }
+            guard parts.count >= 2, let next = parts[0].string,
                 let records = try? RedisEntry.records(in: parts[1], partition: partition, stream: stream)
             else { return self.pollLater(member) }
             member.claiming[partition] = next == "0-0" ? nil : next
@@ -129,22 +131,22 @@ extension RedisBroker {
         let count = min(member.owned.count, credit)
         let partitions = Array(member.owned.prefix(count))
         let share = max(1, credit / count)
-        let streams = partitions.map { RESPArgument(stream(member.topic, $0)) }
-        let command = RESPCommand(
-            "XREADGROUP",
+        run(
+            .read,
             [
-                "GROUP", RESPArgument(member.group), RESPArgument(member.consumer), "COUNT", RESPArgument(share),
-                "STREAMS",
-            ]
-                + streams + Array(repeating: ">", count: streams.count)
-        )
-        send([command]) { result in
+                RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(member.consumer),
+                RESPArgument(share),
+            ] + partitions.map { RESPArgument($0) }
+        ) { result in
             member.fetching = false
-            guard case .success(let replies) = result, let reply = try? replies[0].checked(command) else {
+            guard case .success(let reply) = result, let parts = reply.array, parts.count == 2 else {
                 return self.pollLater(member)
             }
+            let held = Set((parts[0].array ?? []).compactMap(\.integer).map { Int($0) })
+            // Partitions whose lease moved on are another member's now: stop reading them at once.
+            member.owned.removeAll { partitions.contains($0) && !held.contains($0) }
             var records: [BrokerRecord] = []
-            for entry in reply.array ?? [] {
+            for entry in parts[1].array ?? [] {
                 guard let pair = entry.array, pair.count == 2, let name = pair[0].string,
                     let partition = partitions.first(where: { self.stream(member.topic, $0) == name }),
                     let read = try? RedisEntry.records(in: pair[1], partition: partition, stream: name)
@@ -153,7 +155,7 @@ extension RedisBroker {
             }
             if records.isEmpty { return self.pollLater(member) }
             // The partitions read first go last next time, so a busy one never starves the others.
-            member.owned = Array(member.owned.dropFirst(count)) + partitions
+            member.owned = member.owned.filter { !partitions.contains($0) } + partitions.filter(member.owned.contains)
             self.deliver(records, to: member)
         }
     }

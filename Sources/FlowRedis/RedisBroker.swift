@@ -21,8 +21,11 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     let prefix: String
     let scheduler: any FlowScheduler
     let queue = DispatchQueue(label: "flow.broker.redis")
-    /// How long a partition's lease lasts without renewal; members renew at a third of it.
+    /// How long a partition's lease lasts without renewal.
     let leaseDuration: Duration
+    /// How often members renew their leases and look at who else is in the group: a third of the lease, at
+    /// most a second, so partitions move to a member that joined within about a second.
+    var heartbeatInterval: Duration { min(leaseDuration / 3, .seconds(1)) }
     /// How often idle members look for records other processes stored, and waiting publishes for room.
     let pollInterval: Duration
     /// Appended to a member's name to make its Redis consumer name unique (`m1@host:pid:random`).
@@ -216,5 +219,27 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         )
         await onQueue { self.specs[topic] = spec }
         return spec
+    }
+}
+
+/// Finished producers in the `d` hash of the pipeline's keys (producer → 1).
+extension RedisBroker: SharedProgress {
+    public func started(producer: String) async throws(BrokerError) {
+        _ = try await link.send([RESPCommand("HDEL", RESPArgument(key("d")), RESPArgument(producer))])
+    }
+
+    public func finished(producer: String) async throws(BrokerError) {
+        _ = try await link.send([RESPCommand("HSET", RESPArgument(key("d")), RESPArgument(producer), "1")])
+    }
+
+    public func unfinished(_ producers: [String]) async throws(BrokerError) -> [String] {
+        guard !producers.isEmpty else { return [] }
+        let reply = try await link.send([
+            RESPCommand("HMGET", [RESPArgument(key("d"))] + producers.map { RESPArgument($0) })
+        ])[0]
+        let flags = reply.array ?? []
+        return producers.enumerated().filter { index, _ in index >= flags.count || flags[index] == .null }.map(
+            \.element
+        )
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 final class RedisLink: Sendable {
     /// A script and the SHA1 Redis gave it.
     enum Script: CaseIterable, Sendable {
-        case declare, declareGroup, publish, steps, ack, stats, heartbeat
+        case declare, declareGroup, publish, steps, ack, stats, heartbeat, read, claim
 
         var source: String {
             switch self {
@@ -23,6 +23,8 @@ final class RedisLink: Sendable {
             case .ack: RedisScripts.ack
             case .stats: RedisScripts.stats
             case .heartbeat: RedisScripts.heartbeat
+            case .read: RedisScripts.read
+            case .claim: RedisScripts.claim
             }
         }
     }

@@ -275,4 +275,35 @@ enum RedisScripts {
             end
             return owned
             """
+
+    /// `ARGV`: prefix, topic, group, consumer, count, then partitions. Reads up to `count` new entries of each
+    /// partition whose lease the consumer holds, in one step with that check, so a member whose lease moved
+    /// can never take a record after the new owner started. Returns `{held partitions, XREADGROUP reply}`.
+    static let read =
+        library + "\n" + """
+            local name, group, consumer, count = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+            local held, streams, ids = {}, {}, {}
+            for i = 6, #ARGV do
+              if redis.call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. ARGV[i]) == consumer then
+                held[#held + 1] = tonumber(ARGV[i])
+                streams[#streams + 1] = stream(name, ARGV[i])
+                ids[#ids + 1] = '>'
+              end
+            end
+            if #streams == 0 then return {held, false} end
+            local arguments = {'XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS'}
+            for _, s in ipairs(streams) do arguments[#arguments + 1] = s end
+            for _, id in ipairs(ids) do arguments[#arguments + 1] = id end
+            return {held, redis.call(unpack(arguments))}
+            """
+
+    /// `ARGV`: prefix, topic, group, consumer, partition, cursor, count. Claims the partition's pending entries
+    /// (whoever held them) from `cursor` if the consumer holds its lease, in one step with that check. Returns
+    /// the `XAUTOCLAIM` reply, or `false` when the lease is not the consumer's.
+    static let claim =
+        library + "\n" + """
+            local name, group, consumer, p = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+            if redis.call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. p) ~= consumer then return false end
+            return redis.call('XAUTOCLAIM', stream(name, p), group, consumer, 0, ARGV[6], 'COUNT', ARGV[7])
+            """
 }

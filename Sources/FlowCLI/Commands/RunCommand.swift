@@ -19,7 +19,9 @@ public struct RunCommand: AsyncParsableCommand {
 
             Where topics live: the pipeline's broker: key (default memory:), overridden by --broker. \
             memory: is fastest and gone with the process; sqlite:PATH keeps every acknowledged event in one \
-            file, so a crash or a restart loses nothing and the next run resumes (see docs/backends.md).
+            file, so a crash or a restart loses nothing and the next run resumes; redis://HOST:PORT/DB shares \
+            the pipeline between processes on several machines, each partition owned by one of them at a \
+            time (see docs/backends.md).
 
             Exit status: 0 when every event was delivered as the pipeline promises; 1 when the file is \
             invalid, an event failed without a dead-letter topic, or input was malformed without one.
@@ -30,6 +32,7 @@ public struct RunCommand: AsyncParsableCommand {
               flow run pipelines/fan-out.yml --for 30s --log-format json 2> run.log
               flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
               flow run pipelines/fan-out.yml --broker sqlite:state/fan-out.db --for 1m
+              flow run pipelines/fan-out.yml --broker redis://10.0.0.5:6379/0 --only consumers
             """
     )
 
@@ -73,12 +76,25 @@ public struct RunCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Where topics live, overriding the pipeline's broker: key.",
             discussion: "memory: (in-process), sqlite:PATH (durable; ?durability=process for speed over "
-                + "power-loss safety).",
+                + "power-loss safety), redis://[:PASSWORD@]HOST:PORT/DB (shared by several processes; "
+                + "?lease=10s).",
             valueName: "URL"
         ),
         transform: BrokerArgument.parse
     )
     var broker: BrokerArgument?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Run only these parts: producers, consumers, or names of producers and consumers, comma-separated.",
+            discussion: "For several processes sharing one pipeline on redis://: run a file producer once "
+                + "(--only orders-file) and the consumers everywhere (--only consumers). Every topic and group is "
+                + "declared all the same.",
+            valueName: "LIST"
+        )
+    )
+    var only: String?
 
     @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
     var noProgress = false
@@ -116,8 +132,17 @@ public struct RunCommand: AsyncParsableCommand {
             Terminal.printError(rendered)
         }
         guard let pipeline = loaded.pipeline else { throw ExitCode(1) }
+        var parts = RunParts.all
+        if let only {
+            switch PartSelection.parse(only, in: pipeline) {
+            case .success(let selection): parts = selection.parts
+            case .failure(let error):
+                Terminal.printError("flow: \(error.message)")
+                throw ExitCode(64)
+            }
+        }
         let logger = makeLogger()
-        let runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger)
+        let runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger, parts: parts)
         let backend: any Broker
         switch await BrokerBootstrap.open(
             broker?.url ?? pipeline.broker,

@@ -1,13 +1,19 @@
 import FlowCore
 
 extension PipelineRun {
-    /// True when every producer has finished and every group has committed everything on every topic.
+    /// True when every producer has finished and every group has committed everything on every topic. On a
+    /// broker other processes share, producers this process does not run must have been reported finished
+    /// there (`SharedProgress`); elsewhere nothing else can run them, so they count as done.
     ///
     /// Two passes over the topics must agree: an event emitted and committed between the reads of two
     /// topics would otherwise make a busy pipeline look idle for one pass.
     public func isIdle() async -> Bool {
         let finished = await onQueue { self.outcomes.count }
         guard finished == producers.count else { return false }
+        let elsewhere = pipeline.producers.map(\.name).filter { !options.parts.runs(producer: $0) }
+        if !elsewhere.isEmpty, let shared = broker as? any SharedProgress {
+            guard let unfinished = try? await shared.unfinished(elsewhere), unfinished.isEmpty else { return false }
+        }
         guard let first = await committedSnapshot(), let second = await committedSnapshot() else { return false }
         return first == second
     }

@@ -8,7 +8,8 @@ import Synchronization
 /// (with its `StepHandler`) and a `ProducerRunner` per producer, and shuts them down in order.
 ///
 /// Invariants:
-/// - consumers join their groups before any producer starts, so every group sees every event;
+/// - consumers join their groups before any producer starts, so every group sees every event; every group of
+///   the pipeline is declared, also those of consumers another process runs (`RunOptions.parts`);
 /// - shutdown stops producers and waits for them to end (their last publishes stored, an ingest server's
 ///   last requests answered; at most the grace period), then drains every consumer at once within the grace
 ///   period, so nothing that was started is abandoned silently (unfinished work is counted in the summary)
@@ -59,7 +60,7 @@ public final class PipelineRun: @unchecked Sendable {
             try await broker.declareGroup(consumer.group, on: consumer.from)
         }
         let feedback = pipeline.feedbackTopics()
-        for consumer in pipeline.consumers {
+        for consumer in pipeline.consumers where options.parts.runs(consumer: consumer.name) {
             let seed = Seeds.derive(options.seed, "consumer/" + consumer.name)
             let handler = StepHandler(
                 consumer: consumer,
@@ -88,7 +89,8 @@ public final class PipelineRun: @unchecked Sendable {
                 "flow.consumers": "\(pipeline.consumers.count)", "flow.seed": "\(options.seed)",
             ]
         )
-        for producer in pipeline.producers {
+        for producer in pipeline.producers where options.parts.runs(producer: producer.name) {
+            if let shared = broker as? any SharedProgress { try await shared.started(producer: producer.name) }
             let resume = broker.isDurable ? try await broker.checkpoint(of: producer.name) : nil
             let runner = ProducerRunner(
                 producer: producer,
@@ -104,9 +106,24 @@ public final class PipelineRun: @unchecked Sendable {
         }
         for (spec, runner) in producers {
             runner.start { outcome in
-                self.options.scheduler.execute(on: self.queue) {
-                    self.outcomes[spec.name] = outcome
-                    self.notifyIfProducersEnded()
+                let record: @Sendable () -> Void = {
+                    self.options.scheduler.execute(on: self.queue) {
+                        self.outcomes[spec.name] = outcome
+                        self.notifyIfProducersEnded()
+                    }
+                }
+                // Other processes learn of it before this one may end: their --until-idle waits for it.
+                guard outcome == .finished, let shared = self.broker as? any SharedProgress else { return record() }
+                Task {
+                    do throws(BrokerError) {
+                        try await shared.finished(producer: spec.name)
+                    } catch {
+                        self.logger.error(
+                            "cannot tell other processes the producer finished",
+                            metadata: ["flow.producer": "\(spec.name)", "flow.error": "\(error)"]
+                        )
+                    }
+                    record()
                 }
             }
         }

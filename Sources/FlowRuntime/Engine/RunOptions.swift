@@ -16,6 +16,8 @@ public struct RunOptions: Sendable {
     public var standardInput: FileHandle
     /// The handlers `swift:` steps call.
     public var swiftHandlers: SwiftHandlerRegistry
+    /// The producers and consumers this process runs (all by default).
+    public var parts: RunParts
 
     public init(
         seed: UInt64 = 1,
@@ -24,7 +26,8 @@ public struct RunOptions: Sendable {
         scheduler: any FlowScheduler = DispatchScheduler(),
         logger: Logger = Logger(label: "flow"),
         standardInput: FileHandle = .standardInput,
-        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry()
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
+        parts: RunParts = .all
     ) {
         self.seed = seed
         self.grace = grace
@@ -33,5 +36,6 @@ public struct RunOptions: Sendable {
         self.logger = logger
         self.standardInput = standardInput
         self.swiftHandlers = swiftHandlers
+        self.parts = parts
     }
 }
