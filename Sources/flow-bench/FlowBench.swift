@@ -11,7 +11,7 @@ struct FlowBench: AsyncParsableCommand {
         abstract: "Measure flow's memory broker and runtime against a raw DispatchQueue hand-off.",
         subcommands: [
             OneToOneCommand.self, PartitionsCommand.self, PipelineCommand.self, LatencyCommand.self,
-            BacklogCommand.self, DurableCommand.self,
+            BacklogCommand.self, DurableCommand.self, RedisCommand.self,
         ]
     )
 }

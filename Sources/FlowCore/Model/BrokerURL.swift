@@ -25,8 +25,7 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
 
     /// The hint every malformed URL gets.
     public static let hint =
-        "write memory:, sqlite:PATH (e.g. sqlite:state/orders.db), sqlite:///abs/path.db "
-        + "or redis://[:PASSWORD@]HOST:PORT/DB (e.g. redis://127.0.0.1:6379/0)"
+        "write memory:, sqlite:PATH (e.g. sqlite:state/orders.db) or redis://HOST:PORT/DB (e.g. redis://127.0.0.1:6379/0)"
 
     /// Parses `text`; the error is a lower-case message quoting the offending part.
     public static func parse(_ text: String) -> Result<BrokerURL, BrokerURLError> {
