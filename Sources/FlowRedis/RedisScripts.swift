@@ -20,31 +20,52 @@ enum RedisScripts {
     static let library = """
         local prefix = ARGV[1]
         local topics = {}
+        local function stream(name, p) return prefix .. 's:' .. name .. ':' .. p end
         local function topic(name)
           local t = topics[name]
           if t then return t end
           local h = redis.call('HMGET', prefix .. 't:' .. name, 'partitions', 'capacity', 'retention')
           if not h[1] then return nil end
-          t = {partitions = tonumber(h[1]), capacity = tonumber(h[2]), retention = tonumber(h[3])}
+          t = {name = name, partitions = tonumber(h[1]), capacity = tonumber(h[2]), retention = tonumber(h[3]),
+               streams = {}, lengths = {}, touched = {}, stored = 0}
           t.grouped = redis.call('SCARD', prefix .. 'g:' .. name) > 0
           topics[name] = t
           return t
         end
-        local function stream(name, p) return prefix .. 's:' .. name .. ':' .. p end
         local function seq(id) return tonumber(string.match(id, '%-(%d+)$')) end
+        local function partition(t, p)
+          local s = t.streams[p]
+          if not s then s = stream(t.name, p) t.streams[p] = s end
+          return s
+        end
+        -- Lengths are read once per script and counted on as records are stored (a trim forgets them).
         local function room(t, name, p, count)
           if not t.grouped then return true end
-          local length = redis.call('XLEN', stream(name, p))
+          local length = t.lengths[p]
+          if not length then length = redis.call('XLEN', partition(t, p)) t.lengths[p] = length end
           return length == 0 or length + count <= t.capacity
         end
         local function store(t, name, p, key, json)
-          local s = stream(name, p)
+          local s = partition(t, p)
           if key then redis.call('XADD', s, '0-*', 'k', key, 'e', json)
           else redis.call('XADD', s, '0-*', 'e', json) end
-          redis.call('HINCRBY', prefix .. 't:' .. name, 'published', 1)
-          if not t.grouped then
-            local evicted = redis.call('XTRIM', s, 'MAXLEN', '=', t.retention)
-            if evicted > 0 then redis.call('HINCRBY', prefix .. 't:' .. name, 'evicted', evicted) end
+          if t.lengths[p] then t.lengths[p] = t.lengths[p] + 1 end
+          t.stored = t.stored + 1
+          t.touched[p] = true
+        end
+        -- Counts what was stored and evicts past `retention` in topics no group reads: once per script, not per record.
+        local function finish()
+          for name, t in pairs(topics) do
+            if t.stored > 0 then
+              redis.call('HINCRBY', prefix .. 't:' .. name, 'published', t.stored)
+              if not t.grouped then
+                local evicted = 0
+                for p in pairs(t.touched) do
+                  evicted = evicted + redis.call('XTRIM', partition(t, p), 'MAXLEN', '=', t.retention)
+                end
+                if evicted > 0 then redis.call('HINCRBY', prefix .. 't:' .. name, 'evicted', evicted) end
+              end
+            end
           end
         end
         local function fields(list)
@@ -72,6 +93,9 @@ enum RedisScripts {
             if not lowest or mark < lowest then lowest = mark end
           end
           if lowest then redis.call('XTRIM', s, 'MINID', '0-' .. (lowest + 1)) end
+          for _, t in pairs(topics) do
+            for p, cached in pairs(t.streams) do if cached == s then t.lengths[p] = nil end end
+          end
         end
         """
 
@@ -145,6 +169,7 @@ enum RedisScripts {
               i = i + 4
             end
             result[#result + 1] = rr
+            finish()
             return result
             """
 
@@ -174,7 +199,10 @@ enum RedisScripts {
                 end
               end
               for _, need in pairs(needed) do
-                if not room(need.t, need.name, need.p, need.count) then return {stored} end
+                if not room(need.t, need.name, need.p, need.count) then
+                  finish()
+                  return {stored}
+                end
               end
               for r = 0, count - 1 do
                 local at = first + r * 6
@@ -190,9 +218,10 @@ enum RedisScripts {
               end
               if producer ~= '' then redis.call('HSET', prefix .. 'c', producer, checkpoint) end
               stored = stored + 1
-              i = first + count * 6
-            end
-            return {stored}
+                i = first + count * 6
+              end
+              finish()
+              return {stored}
             """
 
     /// `ARGV`: prefix, topic, group, then partition and offset pairs. Acks them, drops their retry states and
@@ -200,14 +229,20 @@ enum RedisScripts {
     static let ack =
         library + "\n" + """
             local name, group = ARGV[2], ARGV[3]
-            local touched = {}
+            local ids, fields = {}, {}
             for i = 4, #ARGV, 2 do
-              local s = stream(name, ARGV[i])
-              redis.call('XACK', s, group, '0-' .. (tonumber(ARGV[i + 1]) + 1))
-              redis.call('HDEL', prefix .. 'r:' .. name .. ':' .. group, ARGV[i] .. ':' .. ARGV[i + 1])
-              touched[s] = true
+              local list = ids[ARGV[i]]
+              if not list then list = {} ids[ARGV[i]] = list end
+              list[#list + 1] = '0-' .. (tonumber(ARGV[i + 1]) + 1)
+              fields[#fields + 1] = ARGV[i] .. ':' .. ARGV[i + 1]
             end
-            for s in pairs(touched) do trim(s) end
+            for p, list in pairs(ids) do
+              local s = stream(name, p)
+              redis.call('XACK', s, group, unpack(list))
+              trim(s)
+            end
+            local retries = prefix .. 'r:' .. name .. ':' .. group
+            if #fields > 0 and redis.call('EXISTS', retries) == 1 then redis.call('HDEL', retries, unpack(fields)) end
             return 1
             """
 
