@@ -46,7 +46,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "FlowCore", swiftSettings: strict),
-        .target(name: "FlowRedis", dependencies: ["FlowCore", "FlowRuntime", "FlowRESP"], swiftSettings: strict),
+        .target(
+            name: "FlowRedis",
+            dependencies: ["FlowCore", "FlowRuntime", "FlowRESP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(name: "FlowYAML", dependencies: ["FlowCore", "CYaml"], swiftSettings: strict),
         .target(
             name: "FlowRuntime",

@@ -200,7 +200,7 @@ extension RedisBroker {
         for position in positions {
             arguments += [RESPArgument(position.partition), RESPArgument(position.offset)]
         }
-        run(.ack, arguments) { _ in self.madeRoom(in: member.topic) }
+        sendReliably(.script(.ack, arguments)) { self.madeRoom(in: member.topic) }
         fetch(member)
     }
 
@@ -224,7 +224,7 @@ extension RedisBroker {
             RESPArgument("\(position.partition):\(position.offset)"),
             RESPArgument(RedisEntry.text(of: state))
         )
-        send([command]) { _ in }
+        sendReliably(.commands([command]))
     }
 
     func leave(_ member: RedisMember, _ completion: @escaping @Sendable () -> Void) {

@@ -75,8 +75,12 @@ extension RedisBroker {
         store(records, to: topic, pastCapacity: false, blocked: []) { result in
             self.pumping.remove(topic)
             switch result {
+            case .failure(let error) where !RedisLink.isRefusal(error):
+                // The connection broke (the script may or may not have run): offer the records again once it is
+                // back; at worst some are stored twice, never lost.
+                self.pumpLater(topic)
             case .failure(let error):
-                // Redis did not answer: every waiting batch of the topic fails, none is half kept here.
+                // Redis refused (out of memory, a key of another type): every waiting batch of the topic fails.
                 for batch in self.waiting.removeValue(forKey: topic) ?? [] {
                     self.scheduler.execute(on: batch.queue) { batch.completion(.failure(error)) }
                 }
@@ -99,7 +103,7 @@ extension RedisBroker {
     }
 
     /// Looks again after `pollInterval`: acks of other processes make room without telling this one.
-    private func pumpLater(_ topic: String) {
+    func pumpLater(_ topic: String) {
         guard !pumpScheduled.contains(topic) else { return }
         pumpScheduled.insert(topic)
         scheduler.schedule(after: pollInterval, on: queue) {
@@ -110,6 +114,12 @@ extension RedisBroker {
 
     private func storePastCapacity(_ batch: WaitingPublish, to topic: String) {
         store(batch.records, to: topic, pastCapacity: true, blocked: []) { result in
+            if case .failure(let error) = result, !RedisLink.isRefusal(error) {
+                self.scheduler.schedule(after: self.pollInterval, on: self.queue) {
+                    self.storePastCapacity(batch, to: topic)
+                }
+                return
+            }
             if case .success = result { self.stored(in: topic) }
             self.scheduler.execute(on: batch.queue) { batch.completion(result.map { _ in () }) }
         }

@@ -110,6 +110,9 @@ extension RedisBroker {
     private func finish(_ sent: [(call: Int, step: Int)], of owner: String, _ outcome: Result<Int, BrokerError>) {
         guard var calls = producers[owner] else { return }
         switch outcome {
+        case .failure(let error) where !RedisLink.isRefusal(error):
+            // The connection broke: try the same steps again once it is back (at worst stored twice).
+            storeStepsLater(owner)
         case .failure(let error):
             // Nothing of this call was stored: its steps, and every later one of the owner, fail.
             producers[owner] = nil

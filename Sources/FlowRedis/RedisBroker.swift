@@ -3,6 +3,7 @@ import FlowCore
 import FlowRESP
 import FlowRuntime
 import Foundation
+import Logging
 
 /// The Redis Streams backend: one stream per partition, a Redis consumer group per flow group, partition
 /// ownership by leases, so several processes share one pipeline's work (key layout: `RedisScripts`).
@@ -39,14 +40,22 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     var producers: [String: [WaitingSteps]] = [:]
     var storingSteps: Set<String> = []
     var members: [MemberID: RedisMember] = [:]
+    /// Acks and retry states a broken connection failed, to send again once it is back.
+    var unsent: [ReliableRequest] = []
+    var resendScheduled = false
+    /// Set while Redis is unreachable: warned once, noticed once it answers again.
+    var unreachable = false
+    let logger: Logger
 
-    /// Connects to Redis for the pipeline `pipeline` (its keys start with `flow:{pipeline}:`).
+    /// Connects to Redis for the pipeline `pipeline` (its keys start with `flow:{pipeline}:`); `logger` says
+    /// when Redis stops and starts answering.
     public static func connect(
         _ configuration: RESPConfiguration,
         pipeline: String,
         lease: Duration = .seconds(10),
         pollInterval: Duration = .milliseconds(50),
-        scheduler: any FlowScheduler = DispatchScheduler()
+        scheduler: any FlowScheduler = DispatchScheduler(),
+        logger: Logger = Logger(label: "flow.redis")
     ) async throws(RESPError) -> RedisBroker {
         let link = try await RedisLink.open(configuration)
         return RedisBroker(
@@ -54,7 +63,8 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
             pipeline: pipeline,
             lease: lease,
             pollInterval: pollInterval,
-            scheduler: scheduler
+            scheduler: scheduler,
+            logger: logger
         )
     }
 
@@ -63,8 +73,10 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         pipeline: String,
         lease: Duration,
         pollInterval: Duration,
-        scheduler: any FlowScheduler
+        scheduler: any FlowScheduler,
+        logger: Logger
     ) {
+        self.logger = logger
         self.link = link
         prefix = "flow:{\(pipeline)}:"
         leaseDuration = lease
@@ -101,7 +113,10 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     ) {
         let done = scheduler.beginExternalWork()
         link.run(script, [RESPArgument(prefix)] + arguments) { result in
-            self.scheduler.execute(on: self.queue) { handle(result) }
+            self.scheduler.execute(on: self.queue) {
+                self.note(result.map { _ in () })
+                handle(result)
+            }
             done()
         }
     }
@@ -110,8 +125,72 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     func send(_ commands: [RESPCommand], handle: @escaping @Sendable (Result<[RESPValue], BrokerError>) -> Void) {
         let done = scheduler.beginExternalWork()
         link.send(commands) { result in
-            self.scheduler.execute(on: self.queue) { handle(result) }
+            self.scheduler.execute(on: self.queue) {
+                self.note(result.map { _ in () })
+                handle(result)
+            }
             done()
+        }
+    }
+
+    /// Warns once when Redis stops answering and notes once when it answers again.
+    private func note(_ result: Result<Void, BrokerError>) {
+        switch result {
+        case .success:
+            guard unreachable else { return }
+            unreachable = false
+            logger.notice("redis answers again", metadata: ["flow.broker": "\(link.configuration)"])
+        case .failure(let error) where !RedisLink.isRefusal(error):
+            guard !unreachable else { return }
+            unreachable = true
+            logger.warning(
+                "redis unreachable; requests are tried again as the connection is made again",
+                metadata: ["flow.broker": "\(link.configuration)", "flow.error": "\(error)"]
+            )
+        case .failure: break
+        }
+    }
+
+    /// A request that must reach Redis eventually (an ack, a retry state): idempotent, so sending it again
+    /// after a broken connection is safe.
+    enum ReliableRequest: Sendable {
+        case commands([RESPCommand])
+        case script(RedisLink.Script, [RESPArgument])
+    }
+
+    /// Sends `request`; when the connection fails it, keeps it and sends it again after `pollInterval` (the
+    /// link reconnects meanwhile), so no ack is lost to a broken connection. `after` runs once it got through.
+    func sendReliably(_ request: ReliableRequest, then after: @escaping @Sendable () -> Void = {}) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let handle: @Sendable (BrokerError?) -> Void = { error in
+            guard let error else { return after() }
+            if RedisLink.isRefusal(error) {
+                self.logger.error("redis refused a request; it is dropped", metadata: ["flow.error": "\(error)"])
+                return
+            }
+            self.unsent.append(request)
+            self.resendLater()
+        }
+        switch request {
+        case .commands(let commands):
+            send(commands) { result in
+                if case .failure(let error) = result { handle(error) } else { handle(nil) }
+            }
+        case .script(let script, let arguments):
+            run(script, arguments) { result in
+                if case .failure(let error) = result { handle(error) } else { handle(nil) }
+            }
+        }
+    }
+
+    private func resendLater() {
+        guard !resendScheduled else { return }
+        resendScheduled = true
+        scheduler.schedule(after: pollInterval, on: queue) {
+            self.resendScheduled = false
+            let requests = self.unsent
+            self.unsent = []
+            for request in requests { self.sendReliably(request) }
         }
     }
 

@@ -101,7 +101,7 @@ final class RedisLink: Sendable {
             completion(
                 result.flatMap { replies in
                     if case .error(let message) = replies[0] {
-                        return .failure(.unavailable("redis refused a \(script) script: \(message)"))
+                        return .failure(.unavailable("\(Self.refusal) a \(script) script: \(message)"))
                     }
                     return .success(replies[0])
                 }
@@ -129,7 +129,18 @@ final class RedisLink: Sendable {
     private func drop(_ broken: RESPConnection) {
         broken.close()
         state.withLock { if $0.connection === broken { $0.connection = nil } }
+        reconnect()
     }
+
+    /// Whether `error` is Redis refusing a command (OOM, a wrong type): sending it again cannot help. Any other
+    /// failure of the link is the connection's, worth another try once it is back.
+    static func isRefusal(_ error: BrokerError) -> Bool {
+        guard case .unavailable(let message) = error else { return true }
+        return message.hasPrefix(refusal)
+    }
+
+    /// How messages of refusals start (`isRefusal`).
+    static let refusal = "redis refused"
 
     /// Makes a new connection in the background, after the backoff for the failures so far.
     private func reconnect() {

@@ -45,4 +45,62 @@ struct RedisRunTests {
         #expect(outcome.stderr.contains("(broker redis://:***@127.0.0.1:1/0)"), "\(outcome)")
         #expect(!outcome.stderr.contains("hunter2"), "\(outcome)")
     }
+
+    /// Every connection of the run is killed ten times while it publishes and consumes: it reconnects, sends
+    /// again what the broken connections failed, and ends having handled every event (duplicates allowed).
+    @Test func killedConnectionsAreMadeAgainAndNothingIsLost() throws {
+        let broker = try url(database: 4)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-redis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pipeline = directory.appendingPathComponent("reconnect.yml").path
+        try """
+        version: 1
+        name: reconnect
+        topics:
+          orders: { partitions: 2, key: data.k }
+        producers:
+          shop:
+            to: orders
+            generate:
+              count: 4000
+              rate: 2000/s
+              event: { type: OrderPlaced, data: { k: "k${seq() % 8}" } }
+        consumers:
+          count:
+            from: orders
+            steps:
+              - log: { message: "order ${data.k}", level: debug }
+        """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let run = Process()
+        run.executableURL = try FlowBinaryTests.flowBinary()
+        run.arguments = ["run", pipeline, "--until-idle", "--broker", broker]
+        let output = Pipe()
+        run.standardOutput = output
+        run.standardError = output
+        try run.run()
+        for _ in 0..<10 {
+            usleep(150_000)  // spreading the kills over the run, which lasts about two seconds
+            try Self.killConnections(database: 4)
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0, "\(text.suffix(3000))")
+        #expect(text.contains("warning redis unreachable"), "no connection was killed: \(text.suffix(3000))")
+        #expect(text.contains("flow run reconnect: 4000 published"), "\(text.suffix(3000))")
+        let processed = text.firstMatch(of: #/\ncount +(\d+) /#).flatMap { Int($0.1) } ?? 0
+        #expect(processed >= 4000, "\(text.suffix(3000))")
+    }
+
+    /// Kills the connections that selected `database` (the run's), never another test's.
+    static func killConnections(database: Int) throws {
+        let cli = URL(fileURLWithPath: "/usr/bin/env")
+        let list = try ChildProcess.run(cli, ["redis-cli", "-p", redisPort ?? "", "CLIENT", "LIST"])
+        for line in list.stdout.split(separator: "\n") where line.contains(" db=\(database) ") {
+            guard let id = line.split(separator: " ").first(where: { $0.hasPrefix("id=") })?.dropFirst(3) else {
+                continue
+            }
+            _ = try ChildProcess.run(cli, ["redis-cli", "-p", redisPort ?? "", "CLIENT", "KILL", "ID", String(id)])
+        }
+    }
 }

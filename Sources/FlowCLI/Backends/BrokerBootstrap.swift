@@ -3,6 +3,7 @@ import FlowRESP
 import FlowRedis
 import FlowRuntime
 import FlowSQLite
+import Logging
 
 /// The executable's side of backend selection: turns a `BrokerURL` into a running backend. The engine never
 /// imports a backend; a new one adds a case to `BrokerURL` and a line here.
@@ -12,7 +13,8 @@ enum BrokerBootstrap {
     static func open(
         _ url: BrokerURL,
         pipeline: String,
-        scheduler: any FlowScheduler
+        scheduler: any FlowScheduler,
+        logger: Logger
     ) async -> Result<any Broker, BootstrapError> {
         switch url {
         case .memory:
@@ -37,7 +39,8 @@ enum BrokerBootstrap {
                         configuration,
                         pipeline: pipeline,
                         lease: address.lease,
-                        scheduler: scheduler
+                        scheduler: scheduler,
+                        logger: logger
                     )
                 )
             } catch {

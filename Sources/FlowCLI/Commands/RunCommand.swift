@@ -147,7 +147,8 @@ public struct RunCommand: AsyncParsableCommand {
         switch await BrokerBootstrap.open(
             broker?.url ?? pipeline.broker,
             pipeline: pipeline.name,
-            scheduler: runOptions.scheduler
+            scheduler: runOptions.scheduler,
+            logger: logger
         ) {
         case .success(let opened): backend = opened
         case .failure(let error):
