@@ -186,8 +186,24 @@ enum RedisScripts {
               local ackTopic, ackGroup, ackP, ackOffset = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
               local producer, checkpoint, count = ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 6])
               local first = i + 7
+              -- A step sent again after its reply was lost is stored already: its producer's checkpoint
+              -- (same source) is there, or its source record is no longer pending. Counted, not stored twice.
+              local done = false
+              if producer ~= '' then
+                local current = redis.call('HGET', prefix .. 'c', producer)
+                if current then
+                  local had, source = string.match(current, '^(%d+) %S+ %S+ (.*)$')
+                  local now, again = string.match(checkpoint, '^(%d+) %S+ %S+ (.*)$')
+                  done = source == again and tonumber(had) >= tonumber(now)
+                end
+              elseif ackTopic ~= '' then
+                local id = '0-' .. (tonumber(ackOffset) + 1)
+                done = #redis.call('XPENDING', stream(ackTopic, ackP), ackGroup, id, id, 1) == 0
+              end
               local needed = {}
-              for r = 0, count - 1 do
+              local records = count
+              if done then records = 0 end
+              for r = 0, records - 1 do
                 local at = first + r * 6
                 local name, p = ARGV[at], tonumber(ARGV[at + 1])
                 local t = topic(name)
@@ -204,24 +220,24 @@ enum RedisScripts {
                   return {stored}
                 end
               end
-              for r = 0, count - 1 do
+              for r = 0, records - 1 do
                 local at = first + r * 6
                 local key = ARGV[at + 2]
                 if ARGV[at + 3] ~= '1' then key = false end
                 store(topic(ARGV[at]), ARGV[at], tonumber(ARGV[at + 1]), key, ARGV[at + 4])
               end
-              if ackTopic ~= '' then
+              if ackTopic ~= '' and not done then
                 local s = stream(ackTopic, ackP)
                 redis.call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
                 redis.call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
                 trim(s)
               end
-              if producer ~= '' then redis.call('HSET', prefix .. 'c', producer, checkpoint) end
+              if producer ~= '' and not done then redis.call('HSET', prefix .. 'c', producer, checkpoint) end
               stored = stored + 1
-                i = first + count * 6
-              end
-              finish()
-              return {stored}
+              i = first + count * 6
+            end
+            finish()
+            return {stored}
             """
 
     /// `ARGV`: prefix, topic, group, then partition and offset pairs. Acks them, drops their retry states and

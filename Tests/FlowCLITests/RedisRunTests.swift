@@ -47,7 +47,8 @@ struct RedisRunTests {
     }
 
     /// Every connection of the run is killed ten times while it publishes and consumes: it reconnects, sends
-    /// again what the broken connections failed, and ends having handled every event (duplicates allowed).
+    /// again what the broken connections failed, and ends having stored every event exactly once (a
+    /// producer's step sent again is recognised by its checkpoint) and handled each at least once.
     @Test func killedConnectionsAreMadeAgainAndNothingIsLost() throws {
         let broker = try url(database: 4)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-redis-\(UUID().uuidString)")
