@@ -30,6 +30,7 @@ extension RedisBroker {
                     sink: sink
                 )
                 self.members[id] = member
+                self.joined.append(member)
                 self.rebalance(topic: request.topic, group: request.group) {
                     continuation.resume(returning: .success(RedisSubscription(broker: self, member: member)))
                 }
@@ -73,6 +74,7 @@ extension RedisBroker {
                 for partition in owned where !member.owned.contains(partition) { member.claiming[partition] = "0-0" }
                 for partition in member.owned where !owned.contains(partition) { member.claiming[partition] = nil }
                 member.owned = leaving ? [] : owned
+                member.everOwned.formUnion(owned)
             }
             if !member.closed {
                 member.heartbeat?.cancel()

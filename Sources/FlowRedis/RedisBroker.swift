@@ -40,6 +40,8 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     var producers: [String: [WaitingSteps]] = [:]
     var storingSteps: Set<String> = []
     var members: [MemberID: RedisMember] = [:]
+    /// Every member that joined in this process, in order, also those that left (for the summary).
+    var joined: [RedisMember] = []
     /// Acks and retry states a broken connection failed, to send again once it is back.
     var unsent: [ReliableRequest] = []
     var resendScheduled = false
@@ -309,6 +311,19 @@ extension RedisBroker: SharedProgress {
 
     public func finished(producer: String) async throws(BrokerError) {
         _ = try await link.send([RESPCommand("HSET", RESPArgument(key("d")), RESPArgument(producer), "1")])
+    }
+
+    public func ownership() async -> [PartitionOwnership] {
+        await onQueue {
+            self.joined.map {
+                PartitionOwnership(
+                    member: $0.consumer,
+                    topic: $0.topic,
+                    group: $0.group,
+                    partitions: $0.everOwned.sorted()
+                )
+            }
+        }
     }
 
     public func unfinished(_ producers: [String]) async throws(BrokerError) -> [String] {

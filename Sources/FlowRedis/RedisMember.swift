@@ -26,6 +26,8 @@ final class RedisMember: @unchecked Sendable {
     let sinkQueue: DispatchQueue
 
     var owned: [Int] = []
+    /// Every partition whose lease the member held at some point (for the run summary).
+    var everOwned: Set<Int> = []
     var claiming: [Int: String] = [:]
     var unacked = 0
     var fetching = false

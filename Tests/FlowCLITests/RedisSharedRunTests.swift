@@ -106,6 +106,16 @@ struct RedisSharedRunTests {
         }
         #expect(statuses == [0, 0, 0], "\(logs().suffix(4000))")
 
+        // The two survivors' summaries name the partitions they held: together, all four.
+        var held = Set<Int>()
+        for name in ["c1", "c2"] {
+            let text = (try? String(contentsOfFile: log(name), encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") where line.hasPrefix("ledger@") {
+                held.formUnion(line.split(separator: " ").last?.split(separator: ",").compactMap { Int($0) } ?? [])
+            }
+        }
+        #expect(held == [0, 1, 2, 3], "\(logs().suffix(3000))")
+
         let lines = CrashTests.ledgerLines(ledger).map { $0.split(separator: " ").map(String.init) }
         let handled = Set(lines.compactMap { $0.count == 2 ? Int($0[1]) : nil })
         #expect(

@@ -89,4 +89,28 @@ struct RunSummaryRendererTests {
         #expect(consumers.first?["failed"] == 1)
         #expect(consumers.first?["p99_ms"]?.number == 15)
     }
+
+    @Test func onASharedBrokerTheSummarySaysWhichMemberHeldWhichPartitions() throws {
+        var summary = Self.summary
+        summary.ownership = [
+            PartitionOwnership(member: "billing@a:1:7", topic: "orders", group: "billing", partitions: [0, 2]),
+            PartitionOwnership(member: "audit@a:1:7", topic: "orders", group: "audit", partitions: []),
+        ]
+        let text = RunSummaryRenderer.text(summary)
+        #expect(
+            text.contains("member         topic   group    partitions\nbilling@a:1:7  orders  billing         0,2"),
+            "\(text)"
+        )
+        #expect(text.contains("audit@a:1:7    orders  audit             -"), "\(text)")
+        guard case .object(let fields) = RunSummaryRenderer.json(summary), case .array(let rows)? = fields["ownership"]
+        else {
+            Issue.record("no ownership in the report")
+            return
+        }
+        #expect(
+            rows.first == ["member": "billing@a:1:7", "topic": "orders", "group": "billing", "partitions": [0, 2]]
+        )
+        guard case .object(let single) = RunSummaryRenderer.json(Self.summary) else { return }
+        #expect(single["ownership"] == nil, "a single-process report keeps its shape")
+    }
 }

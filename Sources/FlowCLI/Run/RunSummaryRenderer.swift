@@ -39,6 +39,18 @@ enum RunSummaryRenderer {
                 }
             )
         }
+        if !summary.ownership.isEmpty {
+            lines.append("")
+            lines += table(
+                ["member", "topic", "group", "partitions"],
+                summary.ownership.map {
+                    [
+                        $0.member, $0.topic, $0.group,
+                        $0.partitions.isEmpty ? "-" : $0.partitions.map(String.init).joined(separator: ","),
+                    ]
+                }
+            )
+        }
         for producer in summary.producers {
             if let failure = producer.failure {
                 lines.append("error: producer \"\(producer.name)\" failed: \(failure)")
@@ -60,7 +72,7 @@ enum RunSummaryRenderer {
     }
 
     static func json(_ summary: RunSummary) -> Value {
-        [
+        var document: Value = [
             "pipeline": .string(summary.pipeline),
             "seed": .string(String(summary.seed)),
             "elapsed_ms": .double(DurationText.milliseconds(summary.elapsed)),
@@ -99,6 +111,19 @@ enum RunSummaryRenderer {
                 }
             ),
         ]
+        // Only on a shared broker, so reports of single-process runs keep their shape.
+        if !summary.ownership.isEmpty, case .object(var fields) = document {
+            fields["ownership"] = .array(
+                summary.ownership.map {
+                    [
+                        "member": .string($0.member), "topic": .string($0.topic), "group": .string($0.group),
+                        "partitions": .array($0.partitions.map { .int($0) }),
+                    ]
+                }
+            )
+            document = .object(fields)
+        }
+        return document
     }
 
     /// `0.12ms`, `3.4ms`, `1.20s`; `-` before the first measurement.

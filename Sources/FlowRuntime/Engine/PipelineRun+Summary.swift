@@ -34,6 +34,7 @@ extension PipelineRun {
         let consumerRows = consumers.map { spec, runner, _ in
             RunSummary.ConsumerRow(name: spec.name, group: spec.group, topic: spec.from, stats: runner.stats)
         }
+        let ownership = await (broker as? any SharedProgress)?.ownership() ?? []
         return RunSummary(
             pipeline: pipeline.name,
             seed: options.seed,
@@ -41,7 +42,8 @@ extension PipelineRun {
             topics: topics,
             producers: producerRows,
             consumers: consumerRows,
-            unfinished: unfinished
+            unfinished: unfinished,
+            ownership: ownership
         )
     }
 }

@@ -80,6 +80,8 @@ public struct RunSummary: Sendable, Hashable {
     public var consumers: [ConsumerRow]
     /// Consumers whose drain ended with work still unfinished at the grace deadline.
     public var unfinished: Int
+    /// On a broker several processes share: which partitions this process's members held.
+    public var ownership: [PartitionOwnership]
 
     public init(
         pipeline: String,
@@ -88,7 +90,8 @@ public struct RunSummary: Sendable, Hashable {
         topics: [TopicRow],
         producers: [ProducerRow],
         consumers: [ConsumerRow],
-        unfinished: Int
+        unfinished: Int,
+        ownership: [PartitionOwnership] = []
     ) {
         self.pipeline = pipeline
         self.seed = seed
@@ -97,6 +100,7 @@ public struct RunSummary: Sendable, Hashable {
         self.producers = producers
         self.consumers = consumers
         self.unfinished = unfinished
+        self.ownership = ownership
     }
 
     public var failed: Bool {
