@@ -58,10 +58,7 @@ extension RedisBroker {
 
     /// Renews `member`'s heartbeat and leases (or gives them up when `leaving`), then schedules the next one.
     func beat(_ member: RedisMember, leaving: Bool, then done: @escaping @Sendable () -> Void) {
-        let milliseconds = max(
-            1,
-            Int(leaseDuration.components.seconds * 1000 + leaseDuration.components.attoseconds / 1_000_000_000_000_000)
-        )
+        let milliseconds = max(1, Int(DurationText.milliseconds(leaseDuration)))
         run(
             .heartbeat,
             [

@@ -285,21 +285,13 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
 
     /// The spec of `topic`, as declared here or read from Redis.
     func spec(of topic: String) async throws(BrokerError) -> TopicSpec {
-        if let known = await onQueue({ self.specs[topic] }) { return known }
-        let reply = try await link.send([
-            RESPCommand("HMGET", RESPArgument(key("t", topic)), "partitions", "capacity", "retention")
-        ])[0]
-        guard let fields = reply.array?.map(\.integer), let partitions = fields[0], let capacity = fields[1],
-            let retention = fields[2]
-        else { throw .unknownTopic(topic) }
-        let spec = TopicSpec(
-            name: topic,
-            partitions: Int(partitions),
-            capacity: Int(capacity),
-            retention: Int(retention)
-        )
-        await onQueue { self.specs[topic] = spec }
-        return spec
+        let result: Result<TopicSpec, BrokerError> = await withCheckedContinuation { continuation in
+            scheduler.execute(on: queue) {
+                if let known = self.specs[topic] { return continuation.resume(returning: .success(known)) }
+                self.loadSpec(topic) { continuation.resume(returning: $0) }
+            }
+        }
+        return try result.get()
     }
 }
 

@@ -59,7 +59,8 @@ enum RedisEntry {
 
     /// `attempts due first-failure error`, times in milliseconds since 1970, the error last.
     static func text(of state: RetryState) -> String {
-        "\(state.attempts) \(milliseconds(state.due)) \(milliseconds(state.firstFailure)) \(state.lastError)"
+        let due = RetryState.milliseconds(state.due)
+        return "\(state.attempts) \(due) \(RetryState.milliseconds(state.firstFailure)) \(state.lastError)"
     }
 
     static func retryState(_ text: String) -> RetryState? {
@@ -68,11 +69,9 @@ enum RedisEntry {
         else { return nil }
         return RetryState(
             attempts: attempts,
-            due: Date(timeIntervalSince1970: Double(due) / 1000),
-            firstFailure: Date(timeIntervalSince1970: Double(first) / 1000),
+            due: RetryState.date(milliseconds: due),
+            firstFailure: RetryState.date(milliseconds: first),
             lastError: String(parts[3])
         )
     }
-
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -83,8 +83,8 @@ enum SQLiteLoader {
             }
             groups[group]?.retries[p][retries.int64(2)] = RetryState(
                 attempts: Int(retries.int64(3)),
-                due: date(milliseconds: retries.int64(4)),
-                firstFailure: date(milliseconds: retries.int64(5)),
+                due: RetryState.date(milliseconds: retries.int64(4)),
+                firstFailure: RetryState.date(milliseconds: retries.int64(5)),
                 lastError: retries.text(6) ?? ""
             )
         }
@@ -92,9 +92,6 @@ enum SQLiteLoader {
     }
 
     /// A time as the store keeps it: milliseconds since 1970.
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-
-    static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
     /// The checkpoint stored for `producer`; nil when it has none.
     static func checkpoint(

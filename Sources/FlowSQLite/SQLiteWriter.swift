@@ -170,8 +170,8 @@ final class SQLiteWriter: @unchecked Sendable {
             .integer(Int64(position.partition)),
             .integer(position.offset),
             .integer(Int64(state.attempts)),
-            .integer(SQLiteLoader.milliseconds(state.due)),
-            .integer(SQLiteLoader.milliseconds(state.firstFailure)),
+            .integer(RetryState.milliseconds(state.due)),
+            .integer(RetryState.milliseconds(state.firstFailure)),
             .text(state.lastError)
         ).run()
     }

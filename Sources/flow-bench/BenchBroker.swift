@@ -13,15 +13,8 @@ enum BenchBroker {
         case .sqlite(let path, let durability):
             return try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
         case .redis(let address):
-            let configuration = RESPConfiguration(
-                host: address.host,
-                port: address.port,
-                username: address.username,
-                password: address.password,
-                database: address.database
-            )
             return try await RedisBroker.connect(
-                configuration,
+                RESPConfiguration(address),
                 pipeline: "flow-bench-\(UUID().uuidString)",
                 lease: address.lease,
                 scheduler: scheduler

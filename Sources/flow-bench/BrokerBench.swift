@@ -85,6 +85,20 @@ struct BrokerBench {
         }
     }
 
+    /// The two backend scenarios, their events built up front: one-to-one (keyless, one partition) and
+    /// 4 partitions × concurrency 4 (64 keys).
+    static func scenarios(
+        count: Int,
+        batch: Int
+    ) -> [(title: String, partitions: Int, batches: [[OutgoingRecord]])] {
+        let names = (0..<64).map { "key-\($0)" }
+        let single = prebuilt(count, size: batch) { OutgoingRecord(event: smallEvent($0)) }
+        let keyed = prebuilt(count, size: batch) {
+            OutgoingRecord(key: names[$0 % names.count], event: smallEvent($0))
+        }
+        return [("one-to-one", 1, single), ("4 partitions × concurrency 4", 4, keyed)]
+    }
+
     /// A small event (short inline strings, an int payload) numbered `index`.
     static func smallEvent(_ index: Int) -> CloudEvent {
         CloudEvent(id: "e\(index)", source: "flow-bench", type: "Tick", data: .int(index))

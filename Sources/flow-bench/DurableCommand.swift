@@ -21,14 +21,7 @@ struct DurableCommand: AsyncParsableCommand {
     @OptionGroup var publishing: PublishOptions
 
     func run() async throws {
-        let names = (0..<64).map { "key-\($0)" }
-        let single = BrokerBench.prebuilt(count, size: publishing.batch) {
-            OutgoingRecord(event: BrokerBench.smallEvent($0))
-        }
-        let keyed = BrokerBench.prebuilt(count, size: publishing.batch) {
-            OutgoingRecord(key: names[$0 % names.count], event: BrokerBench.smallEvent($0))
-        }
-        for (title, partitions, batches) in [("one-to-one", 1, single), ("4 partitions × concurrency 4", 4, keyed)] {
+        for (title, partitions, batches) in BrokerBench.scenarios(count: count, batch: publishing.batch) {
             var rows: [Measurement] = []
             var notes: [String] = []
             for backend in ["memory", "sqlite full", "sqlite process"] {

@@ -24,18 +24,9 @@ struct RedisCommand: AsyncParsableCommand {
     @OptionGroup var publishing: PublishOptions
 
     func run() async throws {
-        guard case .redis = try BrokerURL.parse(url).get() else {
-            throw ValidationError("--url must be a redis:// URL, not \(url)")
-        }
         let redis = try BrokerURL.parse(url).get()
-        let names = (0..<64).map { "key-\($0)" }
-        let single = BrokerBench.prebuilt(count, size: publishing.batch) {
-            OutgoingRecord(event: BrokerBench.smallEvent($0))
-        }
-        let keyed = BrokerBench.prebuilt(count, size: publishing.batch) {
-            OutgoingRecord(key: names[$0 % names.count], event: BrokerBench.smallEvent($0))
-        }
-        for (title, partitions, batches) in [("one-to-one", 1, single), ("4 partitions × concurrency 4", 4, keyed)] {
+        guard case .redis = redis else { throw ValidationError("--url must be a redis:// URL, not \(url)") }
+        for (title, partitions, batches) in BrokerBench.scenarios(count: count, batch: publishing.batch) {
             var rows: [Measurement] = []
             for backend in [BrokerURL.memory, redis] {
                 var bench = BrokerBench(

@@ -26,17 +26,10 @@ enum BrokerBootstrap {
                 return .failure(BootstrapError(message: error.description))
             }
         case .redis(let address):
-            let configuration = RESPConfiguration(
-                host: address.host,
-                port: address.port,
-                username: address.username,
-                password: address.password,
-                database: address.database
-            )
             do throws(RESPError) {
                 return .success(
                     try await RedisBroker.connect(
-                        configuration,
+                        RESPConfiguration(address),
                         pipeline: pipeline,
                         lease: address.lease,
                         scheduler: scheduler,

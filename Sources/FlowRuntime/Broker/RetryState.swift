@@ -22,3 +22,11 @@ public struct RetryState: Sendable, Equatable {
         self.lastError = lastError
     }
 }
+
+extension RetryState {
+    /// `date` in whole milliseconds since 1970: how durable backends store a retry's times.
+    public static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// The date `milliseconds` (since 1970) stands for.
+    public static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}
