@@ -59,19 +59,25 @@ extension RedisBroker {
     /// Renews `member`'s heartbeat and leases (or gives them up when `leaving`), then schedules the next one.
     func beat(_ member: RedisMember, leaving: Bool, then done: @escaping @Sendable () -> Void) {
         let milliseconds = max(1, Int(DurationText.milliseconds(leaseDuration)))
+        let sentAt = DispatchTime.now()
+        // A partition moving away keeps its lease while its records in flight finish, for one lease at most.
+        let busy =
+            leaving
+            ? []
+            : member.inFlight.keys.filter { partition in
+                guard let since = member.revoking[partition] else { return true }
+                return sentAt.uptimeNanoseconds - since.uptimeNanoseconds < UInt64(milliseconds) * 1_000_000
+            }
         run(
             .heartbeat,
             [
                 RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(member.consumer),
                 RESPArgument(milliseconds), RESPArgument(member.partitions), leaving ? "1" : "0",
-            ]
+            ] + busy.sorted().map { RESPArgument($0) }
         ) { result in
             if case .success(let reply) = result, !member.closed || leaving {
-                let owned = (reply.array ?? []).compactMap(\.integer).map { Int($0) }.sorted()
-                for partition in owned where !member.owned.contains(partition) { member.claiming[partition] = "0-0" }
-                for partition in member.owned where !owned.contains(partition) { member.claiming[partition] = nil }
-                member.owned = leaving ? [] : owned
-                member.everOwned.formUnion(owned)
+                let owned = leaving ? [] : (reply.array ?? []).compactMap(\.integer).map { Int($0) }.sorted()
+                self.update(member, owned: owned, renewedUntil: sentAt + .milliseconds(milliseconds))
             }
             if !member.closed {
                 member.heartbeat?.cancel()
@@ -83,6 +89,65 @@ extension RedisBroker {
         }
     }
 
+    /// Takes the heartbeat's answer: `owned` are the partitions whose lease is the member's until `renewedUntil`.
+    /// A partition taken anew is read from its pending entries first (once nothing of it is in flight here); one
+    /// that moved away stops being started at once, its records in flight finishing under the kept lease.
+    private func update(_ member: RedisMember, owned: [Int], renewedUntil: DispatchTime) {
+        for partition in owned where !member.owned.contains(partition) {
+            member.revoking[partition] = nil
+            if member.inFlight[partition, default: 0] > 0 {
+                member.reclaiming.insert(partition)
+            } else {
+                member.claiming[partition] = "0-0"
+            }
+        }
+        for partition in member.owned where !owned.contains(partition) {
+            member.claiming[partition] = nil
+            if member.inFlight[partition, default: 0] > 0, member.revoking[partition] == nil {
+                member.revoking[partition] = .now()
+            }
+        }
+        member.reclaiming.formIntersection(owned)
+        if owned != member.owned.sorted() {
+            logger.info(
+                "partitions held",
+                metadata: [
+                    "flow.topic": "\(member.topic)", "flow.group": "\(member.group)",
+                    "flow.member": "\(member.consumer)",
+                    "flow.partitions": "\(owned.map(String.init).joined(separator: ","))",
+                ]
+            )
+        }
+        member.owned = owned
+        member.everOwned.formUnion(owned)
+        member.validUntil.withLock { valid in
+            valid = Dictionary(uniqueKeysWithValues: owned.map { ($0, renewedUntil) })
+        }
+    }
+
+    /// `partition`'s lease turned out to be another member's: nothing more of it is read or started here.
+    private func lost(_ partition: Int, by member: RedisMember) {
+        member.claiming[partition] = nil
+        member.reclaiming.remove(partition)
+        member.owned.removeAll { $0 == partition }
+        _ = member.validUntil.withLock { $0.removeValue(forKey: partition) }
+    }
+
+    /// `positions` are no longer in flight: their credit returns, and a partition waiting to be claimed again
+    /// is claimed once nothing of it is left in flight.
+    private func settled(_ positions: [RecordPosition], by member: RedisMember) {
+        member.unacked = max(0, member.unacked - positions.count)
+        for position in positions {
+            let left = member.inFlight[position.partition, default: 0] - 1
+            member.inFlight[position.partition] = left > 0 ? left : nil
+            if left <= 0 { member.revoking[position.partition] = nil }
+        }
+        for partition in member.reclaiming where member.inFlight[partition] == nil {
+            member.reclaiming.remove(partition)
+            member.claiming[partition] = "0-0"
+        }
+    }
+
     /// Reads what `member` has credit for: pending entries of a partition it just took first, then new ones.
     func fetch(_ member: RedisMember) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -91,7 +156,8 @@ extension RedisBroker {
         member.poll?.cancel()
         member.poll = nil
         member.fetching = true
-        if let (partition, cursor) = member.claiming.min(by: { $0.key < $1.key }) {
+        // Only partitions whose lease is surely still ours: what is read of another would be given back at once.
+        if let (partition, cursor) = member.claiming.filter({ member.holds($0.key) }).min(by: { $0.key < $1.key }) {
             claim(partition, from: cursor, credit: credit, for: member)
         } else {
             readNew(credit: credit, for: member)
@@ -111,8 +177,7 @@ extension RedisBroker {
             guard case .success(let reply) = result else { return self.pollLater(member) }
             guard let parts = reply.array else {
                 // The lease moved on: the partition is another member's now.
-                member.claiming[partition] = nil
-                member.owned.removeAll { $0 == partition }
+                self.lost(partition, by: member)
                 return self.fetch(member)
             }
             guard parts.count >= 2, let next = parts[0].string,
@@ -127,8 +192,13 @@ extension RedisBroker {
     }
 
     private func readNew(credit: Int, for member: RedisMember) {
-        let count = min(member.owned.count, credit)
-        let partitions = Array(member.owned.prefix(count))
+        let readable = member.owned.filter { !member.reclaiming.contains($0) && member.holds($0) }
+        guard !readable.isEmpty else {
+            member.fetching = false
+            return pollLater(member)
+        }
+        let count = min(readable.count, credit)
+        let partitions = Array(readable.prefix(count))
         let share = max(1, credit / count)
         run(
             .read,
@@ -143,7 +213,7 @@ extension RedisBroker {
             }
             let held = Set((parts[0].array ?? []).compactMap(\.integer).map { Int($0) })
             // Partitions whose lease moved on are another member's now: stop reading them at once.
-            member.owned.removeAll { partitions.contains($0) && !held.contains($0) }
+            for partition in partitions where !held.contains(partition) { self.lost(partition, by: member) }
             var records: [BrokerRecord] = []
             for entry in parts[1].array ?? [] {
                 guard let pair = entry.array, pair.count == 2, let name = pair[0].string,
@@ -161,6 +231,7 @@ extension RedisBroker {
 
     private func deliver(_ records: [BrokerRecord], to member: RedisMember) {
         member.unacked += records.count
+        for record in records { member.inFlight[record.position.partition, default: 0] += 1 }
         let sink = member.sink
         scheduler.execute(on: member.sinkQueue) { sink.receive(records) }
         fetch(member)
@@ -194,7 +265,7 @@ extension RedisBroker {
 
     func ack(_ positions: [RecordPosition], by member: RedisMember) {
         guard !positions.isEmpty else { return }
-        member.unacked = max(0, member.unacked - positions.count)
+        settled(positions, by: member)
         var arguments: [RESPArgument] = [RESPArgument(member.topic), RESPArgument(member.group)]
         for position in positions {
             arguments += [RESPArgument(position.partition), RESPArgument(position.offset)]
@@ -212,7 +283,7 @@ extension RedisBroker {
         let encoded = steps.map { step in
             arguments(batches: step.batches, ack: (member.topic, member.group, step.ack), checkpoint: nil)
         }
-        member.unacked = max(0, member.unacked - steps.count)
+        settled(steps.map(\.ack), by: member)
         enqueue(encoded, for: "c:" + member.consumer, queue: completionQueue, completion: completion)
     }
 
@@ -224,6 +295,16 @@ extension RedisBroker {
             RESPArgument(RedisEntry.text(of: state))
         )
         sendReliably(.commands([command]))
+    }
+
+    /// Records the runner gave back unstarted (`holds` said no): the partition's owner gets them again from the
+    /// pending list, this member too once nothing of the partition is left in flight here.
+    func release(_ positions: [RecordPosition], by member: RedisMember) {
+        for position in positions where member.owned.contains(position.partition) {
+            member.reclaiming.insert(position.partition)
+        }
+        settled(positions, by: member)
+        fetch(member)
     }
 
     func leave(_ member: RedisMember, _ completion: @escaping @Sendable () -> Void) {

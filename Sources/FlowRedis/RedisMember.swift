@@ -1,6 +1,7 @@
 import Dispatch
 import FlowRESP
 import FlowRuntime
+import Synchronization
 
 /// Identifies a member within this process: topic, group and member name.
 struct MemberID: Hashable {
@@ -11,11 +12,14 @@ struct MemberID: Hashable {
 
 /// One member of a group in this process: the partitions whose lease it holds and its credit.
 ///
-/// Invariants (on the broker's queue): at most one read of Redis in flight (`fetching`); `unacked <= window`;
-/// a partition in `claiming` is read from the group's pending entries (what earlier owners held) before any
-/// new entry of it.
+/// Invariants (on the broker's queue): at most one read of Redis in flight (`fetching`); `unacked <= window`
+/// and `unacked` is the sum of `inFlight`; a partition in `claiming` is read from the group's pending entries
+/// (what earlier owners held) before any new entry of it; a partition in `reclaiming` (records were given back
+/// while it stayed this member's) is not read until nothing of it is in flight, then claimed again from the
+/// start. `validUntil` (locked, read by the runner through `holds`) is, per owned partition, the time its
+/// lease ends at the latest: when the heartbeat that renewed it was sent, plus the lease.
 ///
-/// `@unchecked Sendable`: state is confined to the broker's queue.
+/// `@unchecked Sendable`: state is confined to the broker's queue, except `validUntil`, a `Mutex`.
 final class RedisMember: @unchecked Sendable {
     let id: MemberID
     /// The Redis consumer name: the member's name made unique per process.
@@ -29,11 +33,23 @@ final class RedisMember: @unchecked Sendable {
     /// Every partition whose lease the member held at some point (for the run summary).
     var everOwned: Set<Int> = []
     var claiming: [Int: String] = [:]
+    var reclaiming: Set<Int> = []
+    /// Delivered and not yet acked, committed or given back, per partition.
+    var inFlight: [Int: Int] = [:]
+    /// Partitions no longer assigned here whose lease is kept while their records in flight finish, since when.
+    var revoking: [Int: DispatchTime] = [:]
+    let validUntil = Mutex<[Int: DispatchTime]>([:])
     var unacked = 0
     var fetching = false
     var closed = false
     var poll: ScheduledWork?
     var heartbeat: ScheduledWork?
+
+    /// Whether `partition`'s lease is surely still this member's.
+    func holds(_ partition: Int) -> Bool {
+        let now = DispatchTime.now()
+        return validUntil.withLock { $0[partition].map { $0 > now } ?? false }
+    }
 
     var topic: String { id.topic }
     var group: String { id.group }
@@ -80,6 +96,12 @@ final class RedisSubscription: BrokerSubscription {
 
     /// Leases are per partition and renewed by the member's heartbeat: nothing to do per record.
     func renew(_ positions: [RecordPosition]) {}
+
+    func holds(_ position: RecordPosition) -> Bool { member.holds(position.partition) }
+
+    func release(_ positions: [RecordPosition]) {
+        broker.scheduler.execute(on: broker.queue) { self.broker.release(positions, by: self.member) }
+    }
 
     func close(completion: @escaping @Sendable () -> Void) {
         broker.scheduler.execute(on: broker.queue) { self.broker.leave(self.member, completion) }

@@ -293,15 +293,19 @@ enum RedisScripts {
             return result
             """
 
-    /// `ARGV`: prefix, topic, group, member, lease in milliseconds, partitions, leaving (`1`/`0`). Renews the
-    /// member's heartbeat (or removes it when leaving), drops members whose heartbeat expired, and spreads the
-    /// partitions over the live members sorted by name (partition P to member P mod N). Takes or renews the
-    /// lease of each partition assigned to this member that no other member holds, and releases the ones it
-    /// holds but is no longer assigned. Returns the partitions whose lease it holds now.
+    /// `ARGV`: prefix, topic, group, member, lease in milliseconds, partitions, leaving (`1`/`0`), then the
+    /// partitions the member still has records of in flight. Renews the member's heartbeat (or removes it when
+    /// leaving), drops members whose heartbeat expired, and spreads the partitions over the live members
+    /// sorted by name (partition P to member P mod N). Takes or renews the lease of each partition assigned to
+    /// this member that no other member holds. A partition it holds but is no longer assigned it releases, or,
+    /// while records of it are in flight, keeps (renewed, not returned) so they finish before the next owner
+    /// starts. Returns the partitions assigned to the member whose lease it holds now.
     static let heartbeat =
         library + "\n" + """
             local name, group, member, lease, partitions = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
             local leaving = ARGV[7] == '1'
+            local busy = {}
+            for i = 8, #ARGV do busy[tonumber(ARGV[i])] = true end
             local key = prefix .. 'm:' .. name .. ':' .. group
             local time = redis.call('TIME')
             local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -320,6 +324,8 @@ enum RedisScripts {
               if assigned and (not holder or holder == member) then
                 redis.call('SET', l, member, 'PX', lease)
                 owned[#owned + 1] = p
+              elseif not assigned and holder == member and busy[p] then
+                redis.call('SET', l, member, 'PX', lease)
               elseif not assigned and holder == member then
                 redis.call('DEL', l)
               end

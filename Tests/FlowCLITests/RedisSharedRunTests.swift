@@ -10,12 +10,14 @@ struct RedisSharedRunTests {
     static let events = 3_000
     static let window = 512
 
-    static func pipeline(ledger: String) -> String {
+    /// The pipeline the shared tests run: `events` keyed events, handled by an exec worker that appends each to
+    /// `ledger`, taking `delay` seconds per event.
+    static func pipeline(ledger: String, events: Int = events, capacity: Int = 400, delay: Double = 0) -> String {
         """
         version: 1
         name: shared
         topics:
-          orders: { partitions: 4, key: data.k, capacity: 400 }
+          orders: { partitions: 4, key: data.k, capacity: \(capacity) }
           orders.dlq: {}
         producers:
           shop:
@@ -29,7 +31,7 @@ struct RedisSharedRunTests {
             concurrency: 4
             dead_letter: orders.dlq
             steps:
-              - exec: { command: [python3, \(CrashTests.root.appendingPathComponent("key_ledger_worker.py").path), \(ledger)], worker: true, workers: 2 }
+              - exec: { command: [python3, \(CrashTests.root.appendingPathComponent("key_ledger_worker.py").path), \(ledger), "\(delay)"], worker: true, workers: 2 }
         """
     }
 
@@ -38,13 +40,14 @@ struct RedisSharedRunTests {
         only: String,
         broker: String,
         log: String,
-        in directory: URL
+        in directory: URL,
+        options: [String] = []
     ) throws -> Process {
         try Data().write(to: URL(fileURLWithPath: log))
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = try FlowBinaryTests.flowBinary()
-        process.arguments = ["run", pipeline, "--broker", broker, "--only", only, "--until-idle"]
+        process.arguments = ["run", pipeline, "--broker", broker, "--only", only, "--until-idle"] + options
         process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
@@ -116,20 +119,14 @@ struct RedisSharedRunTests {
         }
         #expect(held == [0, 1, 2, 3], "\(logs().suffix(3000))")
 
-        let lines = CrashTests.ledgerLines(ledger).map { $0.split(separator: " ").map(String.init) }
-        let handled = Set(lines.compactMap { $0.count == 2 ? Int($0[1]) : nil })
+        let handlings = Handling.all(in: ledger)
+        let handled = Set(handlings.map(\.number))
         #expect(
             handled == Set(1...Self.events),
             "missing: \(Set(1...Self.events).subtracting(handled).sorted().prefix(20))"
         )
-        let duplicates = lines.count - handled.count
+        let duplicates = handlings.count - handled.count
         #expect(duplicates <= 3 * Self.window, "\(duplicates) duplicates")
-        var seen = Set<Int>()
-        var last: [String: Int] = [:]
-        for line in lines where line.count == 2 {
-            guard let n = Int(line[1]), seen.insert(n).inserted else { continue }
-            #expect((last[line[0]] ?? 0) < n, "key \(line[0]): \(n) handled first after \(last[line[0]] ?? 0)")
-            last[line[0]] = n
-        }
+        Handling.expectFirstHandlingsInKeyOrder(handlings)
     }
 }

@@ -104,7 +104,7 @@ enum RunSummaryRenderer {
                         "name": .string(row.name), "group": .string(row.group), "topic": .string(row.topic),
                         "received": .int(s.received), "processed": .int(s.processed), "filtered": .int(s.filtered),
                         "dropped": .int(s.dropped), "retried": .int(s.retried), "dead_lettered": .int(s.deadLettered),
-                        "failed": .int(s.exhausted),
+                        "failed": .int(s.exhausted), "given_back": .int(s.givenBack),
                         "p50_ms": s.p50.map { .double(DurationText.milliseconds($0)) } ?? .null,
                         "p99_ms": s.p99.map { .double(DurationText.milliseconds($0)) } ?? .null,
                     ]

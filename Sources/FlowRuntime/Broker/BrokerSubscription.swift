@@ -31,9 +31,29 @@ public protocol BrokerSubscription: AnyObject, Sendable {
     /// Extends the lease of records still being worked on (a no-op under `Lease.infinite`).
     func renew(_ positions: [RecordPosition])
 
+    /// Whether the member may start handling the record at `position` now. A backend that moves partitions
+    /// between processes (Redis) answers false once the member cannot be sure it still owns the record's
+    /// partition (its lease lapsed unrenewed, or the partition is being handed to another member); the runner
+    /// then gives the record back with `release` instead of starting it. Cheap; called from the runner's queue.
+    func holds(_ position: RecordPosition) -> Bool
+
+    /// Gives back delivered records the member will not handle because `holds` said no: their credit returns,
+    /// and the backend delivers them again to whichever member owns their partition (this one, once its lease
+    /// is renewed). Nothing is acked.
+    func release(_ positions: [RecordPosition])
+
     /// Leaves the group: the member's partitions go to the remaining members, and its unacked records are
     /// delivered again from the committed watermark. `completion` runs once the backend has applied it.
     func close(completion: @escaping @Sendable () -> Void)
+}
+
+extension BrokerSubscription {
+    /// A member of a backend whose records stay reserved until acked or until the member leaves
+    /// (`Lease.infinite`) always holds what it was given.
+    public func holds(_ position: RecordPosition) -> Bool { true }
+
+    /// Never asked of a member that always `holds`: there is nothing to give back.
+    public func release(_ positions: [RecordPosition]) {}
 }
 
 /// One record's outcome for `BrokerSubscription.commit`: the records it produced and its ack.

@@ -30,6 +30,8 @@ extension ConsumerRunner {
     /// The next job allowed to start: due retries first, then new records (none while draining); nil when
     /// nothing waits or the circuit breaker denies.
     private func nextJob() -> Job? {
+        giveBackUnheld(&retryReady)
+        giveBackUnheld(&ready)
         let fromRetries = !retryReady.isEmpty
         guard fromRetries || (!ready.isEmpty && !isDraining) else { return nil }
         var isProbe = false
@@ -50,6 +52,33 @@ extension ConsumerRunner {
         let job = fromRetries ? retryReady.popFirst()! : ready.popFirst()!
         job.isProbe = isProbe
         return job
+    }
+
+    /// Gives back the jobs at the head of `line` whose partition the member may no longer hold (a lease that
+    /// lapsed while the process was paused or cut off, a partition handed to another member), with every
+    /// later record of their keys (same partition): none of them starts here; the partition's owner gets them.
+    private func giveBackUnheld(_ line: inout RingBuffer<Job>) {
+        guard let subscription else { return }
+        var positions: [RecordPosition] = []
+        while let job = line.first, !subscription.holds(job.record.position) {
+            _ = line.popFirst()
+            job.state = .done
+            if job.isActive {
+                job.isActive = false
+                active -= 1
+            }
+            positions.append(job.record.position)
+            if let key = job.record.key, var lane = lanes.removeValue(forKey: key) {
+                while let later = lane.popFirst() { positions.append(later.record.position) }
+            }
+        }
+        guard !positions.isEmpty else { return }
+        counters.givenBack += positions.count
+        logger.debug(
+            "records given back: their partition is no longer this member's",
+            metadata: ["flow.records": "\(positions.count)"]
+        )
+        subscription.release(positions)
     }
 
     /// Starts one attempt of `job`.

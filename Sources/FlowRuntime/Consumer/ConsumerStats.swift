@@ -1,7 +1,7 @@
 /// A consumer member's counters at one moment.
 ///
 /// Invariants: every received record ends in exactly one of processed, filtered, dropped, deadLettered or
-/// exhausted (or is still held, or was left uncommitted by a drain); `retried` counts attempts beyond the
+/// exhausted, or was given back (or is still held, or was left uncommitted by a drain); `retried` counts attempts beyond the
 /// first; latencies cover attempts whose handler completed (timed-out attempts are not included).
 public struct ConsumerStats: Sendable, Hashable {
     /// Records delivered by the broker.
@@ -12,6 +12,8 @@ public struct ConsumerStats: Sendable, Hashable {
     public var filtered = 0
     /// Records a step dropped.
     public var dropped = 0
+    /// Records given back unstarted because their partition moved to another member, which handles them.
+    public var givenBack = 0
     /// Attempts beyond the first.
     public var retried = 0
     /// Records whose envelope is stored in the dead-letter topic.
