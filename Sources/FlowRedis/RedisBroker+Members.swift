@@ -142,6 +142,13 @@ extension RedisBroker {
             member.inFlight[position.partition] = left > 0 ? left : nil
             if left <= 0 { member.revoking[position.partition] = nil }
         }
+        reclaim([], by: member)
+    }
+
+    /// Reads `partitions` (still the member's) from their pending entries again, each once nothing of it is in
+    /// flight here: records fetched and given back, or fetched by a read whose reply was lost.
+    private func reclaim(_ partitions: some Sequence<Int>, by member: RedisMember) {
+        member.reclaiming.formUnion(partitions.filter(member.owned.contains))
         for partition in member.reclaiming where member.inFlight[partition] == nil {
             member.reclaiming.remove(partition)
             member.claiming[partition] = "0-0"
@@ -209,6 +216,8 @@ extension RedisBroker {
         ) { result in
             member.fetching = false
             guard case .success(let reply) = result, let parts = reply.array, parts.count == 2 else {
+                // Redis may have delivered what the lost reply held: those entries wait in the pending list.
+                self.reclaim(partitions, by: member)
                 return self.pollLater(member)
             }
             let held = Set((parts[0].array ?? []).compactMap(\.integer).map { Int($0) })
@@ -300,10 +309,8 @@ extension RedisBroker {
     /// Records the runner gave back unstarted (`holds` said no): the partition's owner gets them again from the
     /// pending list, this member too once nothing of the partition is left in flight here.
     func release(_ positions: [RecordPosition], by member: RedisMember) {
-        for position in positions where member.owned.contains(position.partition) {
-            member.reclaiming.insert(position.partition)
-        }
         settled(positions, by: member)
+        reclaim(positions.map(\.partition), by: member)
         fetch(member)
     }
 
