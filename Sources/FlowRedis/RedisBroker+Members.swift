@@ -192,8 +192,9 @@ extension RedisBroker {
             else { return self.pollLater(member) }
             member.claiming[partition] = next == "0-0" ? nil : next
             guard !records.isEmpty else { return self.fetch(member) }
+            let orphaned = parts.count > 3 ? Self.deliveries(in: parts[3]) : [:]
             self.withRetryStates(records, of: member) { records in
-                self.deliver(records, to: member)
+                self.deliver(records.map { self.counting(orphaned, in: $0) }, to: member)
             }
         }
     }
@@ -252,6 +253,38 @@ extension RedisBroker {
             member.poll = nil
             self.fetch(member)
         }
+    }
+
+    /// The delivery counts of a claim's fourth element (`id, count` flat), by entry id.
+    private static func deliveries(in reply: RESPValue) -> [String: Int] {
+        let flat = reply.array ?? []
+        var counts: [String: Int] = [:]
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            if let id = flat[index].string, let count = flat[index + 1].integer { counts[id] = Int(count) }
+        }
+        return counts
+    }
+
+    /// `record` with its attempts raised to the deliveries beyond the first that ended with their member gone
+    /// (`orphaned`, by entry id): a record whose handling kills its process uses up its attempt budget that way
+    /// and is dead-lettered, instead of taking every process down in turn.
+    private func counting(_ orphaned: [String: Int], in record: BrokerRecord) -> BrokerRecord {
+        let id = RedisEntry.id(of: record.position.offset)
+        guard let deliveries = orphaned[id], deliveries > 1 else { return record }
+        var record = record
+        let now = scheduler.wallClock
+        let used = deliveries - 1
+        if let state = record.retry {
+            record.retry?.attempts = max(state.attempts, used)
+        } else {
+            record.retry = RetryState(
+                attempts: used,
+                due: now,
+                firstFailure: now,
+                lastError: "its process ended while handling it (\(deliveries) deliveries)"
+            )
+        }
+        return record
     }
 
     /// `records` with the retry state their group keeps for them.

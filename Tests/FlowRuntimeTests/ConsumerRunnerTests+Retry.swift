@@ -111,4 +111,34 @@ extension ConsumerRunnerTests {
         #expect(envelope.extensions["flowattempts"] == 3)
         #expect(h.stats.retried == 1)
     }
+
+    @Test func aRecordHandedBackWithNoAttemptLeftIsDeadLetteredWithoutRunning() async throws {
+        let configuration = ConsumerConfiguration(
+            name: "c",
+            topic: "orders",
+            retry: RetryPolicy(maxAttempts: 3, backoff: .constant, initial: .seconds(1)),
+            deadLetter: "orders.dlq"
+        )
+        let h = try await RunnerHarness.make(configuration) { _ in .result(.success(emitted: [])) }
+        // What the Redis backend hands over for a record whose handling ended its process four times.
+        let state = RetryState(
+            attempts: 3,
+            due: h.scheduler.wallClock,
+            firstFailure: h.scheduler.wallClock,
+            lastError: "its process ended while handling it (4 deliveries)"
+        )
+        let record = BrokerRecord(
+            position: RecordPosition(partition: 0, offset: 0),
+            key: nil,
+            event: CloudEvent(id: "r0", source: "tests", type: "Test"),
+            retry: state
+        )
+        h.scheduler.execute(on: h.runner.queue) { h.runner.receive([record]) }
+        h.advance(by: .milliseconds(1))
+        #expect(h.handler.callDescriptions.isEmpty, "no attempt is left to run")
+        let envelope = try #require(try await h.deadLetters().first).event
+        #expect(envelope.extensions["flowattempts"] == 3)
+        #expect(envelope.extensions["flowerror"] == "its process ended while handling it (4 deliveries)")
+        #expect(h.stats.deadLettered == 1)
+    }
 }

@@ -81,8 +81,17 @@ extension ConsumerRunner {
         subscription.release(positions)
     }
 
-    /// Starts one attempt of `job`.
+    /// Starts one attempt of `job`, or gives it up when the broker handed it back with its attempt budget
+    /// already used up (deliveries whose process ended before an outcome: a record that kills its handler).
     private func begin(_ job: Job) {
+        guard job.attempt < configuration.retry.maxAttempts else {
+            if !job.isActive {
+                job.isActive = true
+                active += 1
+            }
+            job.lastError = job.lastError ?? "no attempt left: \(job.attempt) deliveries ended without an outcome"
+            return deadLetter(job, reason: .attemptsExhausted)
+        }
         job.attempt += 1
         if !job.isActive {
             job.isActive = true
