@@ -299,7 +299,8 @@ enum RedisScripts {
     /// sorted by name (partition P to member P mod N). Takes or renews the lease of each partition assigned to
     /// this member that no other member holds. A partition it holds but is no longer assigned it releases, or,
     /// while records of it are in flight, keeps (renewed, not returned) so they finish before the next owner
-    /// starts. Returns the partitions assigned to the member whose lease it holds now.
+    /// starts. A member leaving is removed from each partition's Redis consumer group where nothing is pending
+    /// for it. Returns the partitions assigned to the member whose lease it holds now.
     static let heartbeat =
         library + "\n" + """
             local name, group, member, lease, partitions = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -326,8 +327,14 @@ enum RedisScripts {
                 owned[#owned + 1] = p
               elseif not assigned and holder == member and busy[p] then
                 redis.call('SET', l, member, 'PX', lease)
-              elseif not assigned and holder == member then
+                            elseif not assigned and holder == member then
                 redis.call('DEL', l)
+              end
+              -- A member leaving with nothing pending on a partition stops being one of its group's consumers.
+              local s = stream(name, p)
+              if leaving and redis.call('EXISTS', s) == 1
+                and #redis.call('XPENDING', s, group, '-', '+', 1, member) == 0 then
+                redis.call('XGROUP', 'DELCONSUMER', s, group, member)
               end
             end
             return owned
