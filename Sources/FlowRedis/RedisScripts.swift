@@ -16,19 +16,28 @@
 /// pending list, or the entry after the last one delivered when nothing is pending. Entries below the
 /// slowest group's watermark are trimmed, so a stream's length is its backlog (what `capacity` bounds).
 enum RedisScripts {
-    /// Shared by every script: topic lookup, room, storing, watermarks and trimming.
+    /// Shared by every script: topic lookup, room, storing, watermarks and trimming. Every command goes through
+    /// `call`, which turns an error reply (a key of another type, OOM) into one naming the command and its key.
     static let library = """
         local prefix = ARGV[1]
+        local function call(...)
+          local reply = redis.pcall(...)
+          if type(reply) == 'table' and reply.err then
+            local command, key = ...
+            error({err = reply.err .. ' (' .. command .. ' ' .. tostring(key) .. ')'})
+          end
+          return reply
+        end
         local topics = {}
         local function stream(name, p) return prefix .. 's:' .. name .. ':' .. p end
         local function topic(name)
           local t = topics[name]
           if t then return t end
-          local h = redis.call('HMGET', prefix .. 't:' .. name, 'partitions', 'capacity', 'retention')
+          local h = call('HMGET', prefix .. 't:' .. name, 'partitions', 'capacity', 'retention')
           if not h[1] then return nil end
           t = {name = name, partitions = tonumber(h[1]), capacity = tonumber(h[2]), retention = tonumber(h[3]),
                streams = {}, lengths = {}, touched = {}, stored = 0}
-          t.grouped = redis.call('SCARD', prefix .. 'g:' .. name) > 0
+          t.grouped = call('SCARD', prefix .. 'g:' .. name) > 0
           topics[name] = t
           return t
         end
@@ -42,13 +51,13 @@ enum RedisScripts {
         local function room(t, name, p, count)
           if not t.grouped then return true end
           local length = t.lengths[p]
-          if not length then length = redis.call('XLEN', partition(t, p)) t.lengths[p] = length end
+          if not length then length = call('XLEN', partition(t, p)) t.lengths[p] = length end
           return length == 0 or length + count <= t.capacity
         end
         local function store(t, name, p, key, json)
           local s = partition(t, p)
-          if key then redis.call('XADD', s, '0-*', 'k', key, 'e', json)
-          else redis.call('XADD', s, '0-*', 'e', json) end
+          if key then call('XADD', s, '0-*', 'k', key, 'e', json)
+          else call('XADD', s, '0-*', 'e', json) end
           if t.lengths[p] then t.lengths[p] = t.lengths[p] + 1 end
           t.stored = t.stored + 1
           t.touched[p] = true
@@ -57,13 +66,13 @@ enum RedisScripts {
         local function finish()
           for name, t in pairs(topics) do
             if t.stored > 0 then
-              redis.call('HINCRBY', prefix .. 't:' .. name, 'published', t.stored)
+              call('HINCRBY', prefix .. 't:' .. name, 'published', t.stored)
               if not t.grouped then
                 local evicted = 0
                 for p in pairs(t.touched) do
-                  evicted = evicted + redis.call('XTRIM', partition(t, p), 'MAXLEN', '=', t.retention)
+                  evicted = evicted + call('XTRIM', partition(t, p), 'MAXLEN', '=', t.retention)
                 end
-                if evicted > 0 then redis.call('HINCRBY', prefix .. 't:' .. name, 'evicted', evicted) end
+                if evicted > 0 then call('HINCRBY', prefix .. 't:' .. name, 'evicted', evicted) end
               end
             end
           end
@@ -75,12 +84,12 @@ enum RedisScripts {
         end
         local function watermarks(s)
           local marks = {}
-          if redis.call('EXISTS', s) == 0 then return marks end
-          for _, info in ipairs(redis.call('XINFO', 'GROUPS', s)) do
+          if call('EXISTS', s) == 0 then return marks end
+          for _, info in ipairs(call('XINFO', 'GROUPS', s)) do
             local g = fields(info)
             local mark = seq(g['last-delivered-id'])
             if tonumber(g['pending']) > 0 then
-              local first = redis.call('XPENDING', s, g['name'])[2]
+              local first = call('XPENDING', s, g['name'])[2]
               mark = math.min(mark, seq(first) - 1)
             end
             marks[g['name']] = mark
@@ -92,7 +101,7 @@ enum RedisScripts {
           for _, mark in pairs(watermarks(s)) do
             if not lowest or mark < lowest then lowest = mark end
           end
-          if lowest then redis.call('XTRIM', s, 'MINID', '0-' .. (lowest + 1)) end
+          if lowest then call('XTRIM', s, 'MINID', '0-' .. (lowest + 1)) end
           for _, t in pairs(topics) do
             for p, cached in pairs(t.streams) do if cached == s then t.lengths[p] = nil end end
           end
@@ -104,11 +113,11 @@ enum RedisScripts {
     static let declare =
         library + "\n" + """
             local key = prefix .. 't:' .. ARGV[2]
-            local existing = redis.call('HGET', key, 'partitions')
+            local existing = call('HGET', key, 'partitions')
             if existing and existing ~= ARGV[3] then return 0 end
-            redis.call('HSET', key, 'partitions', ARGV[3], 'capacity', ARGV[4], 'retention', ARGV[5])
-            redis.call('HSETNX', key, 'published', 0)
-            redis.call('HSETNX', key, 'evicted', 0)
+            call('HSET', key, 'partitions', ARGV[3], 'capacity', ARGV[4], 'retention', ARGV[5])
+            call('HSETNX', key, 'published', 0)
+            call('HSETNX', key, 'evicted', 0)
             return 1
             """
 
@@ -119,16 +128,16 @@ enum RedisScripts {
             local name, group = ARGV[2], ARGV[3]
             local t = topic(name)
             if not t then return 0 end
-            redis.call('SADD', prefix .. 'g:' .. name, group)
+            call('SADD', prefix .. 'g:' .. name, group)
             for p = 0, t.partitions - 1 do
               local s = stream(name, p)
-              if redis.call('EXISTS', s) == 0 then
-                redis.call('XGROUP', 'CREATE', s, group, '0-0', 'MKSTREAM')
+              if call('EXISTS', s) == 0 then
+                call('XGROUP', 'CREATE', s, group, '0-0', 'MKSTREAM')
               elseif not watermarks(s)[group] then
-                local info = fields(redis.call('XINFO', 'STREAM', s))
+                local info = fields(call('XINFO', 'STREAM', s))
                 local start = info['last-generated-id']
                 if info['first-entry'] then start = '0-' .. (seq(info['first-entry'][1]) - 1) end
-                redis.call('XGROUP', 'CREATE', s, group, start)
+                call('XGROUP', 'CREATE', s, group, start)
               end
             end
             return 1
@@ -190,7 +199,7 @@ enum RedisScripts {
               -- (same source) is there, or its source record is no longer pending. Counted, not stored twice.
               local done = false
               if producer ~= '' then
-                local current = redis.call('HGET', prefix .. 'c', producer)
+                local current = call('HGET', prefix .. 'c', producer)
                 if current then
                   local had, source = string.match(current, '^(%d+) %S+ %S+ (.*)$')
                   local now, again = string.match(checkpoint, '^(%d+) %S+ %S+ (.*)$')
@@ -198,7 +207,7 @@ enum RedisScripts {
                 end
               elseif ackTopic ~= '' then
                 local id = '0-' .. (tonumber(ackOffset) + 1)
-                done = #redis.call('XPENDING', stream(ackTopic, ackP), ackGroup, id, id, 1) == 0
+                done = #call('XPENDING', stream(ackTopic, ackP), ackGroup, id, id, 1) == 0
               end
               local needed = {}
               local records = count
@@ -228,11 +237,11 @@ enum RedisScripts {
               end
               if ackTopic ~= '' and not done then
                 local s = stream(ackTopic, ackP)
-                redis.call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
-                redis.call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
+                call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
+                call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
                 trim(s)
               end
-              if producer ~= '' and not done then redis.call('HSET', prefix .. 'c', producer, checkpoint) end
+              if producer ~= '' and not done then call('HSET', prefix .. 'c', producer, checkpoint) end
               stored = stored + 1
               i = first + count * 6
             end
@@ -254,11 +263,11 @@ enum RedisScripts {
             end
             for p, list in pairs(ids) do
               local s = stream(name, p)
-              redis.call('XACK', s, group, unpack(list))
+              call('XACK', s, group, unpack(list))
               trim(s)
             end
             local retries = prefix .. 'r:' .. name .. ':' .. group
-            if #fields > 0 and redis.call('EXISTS', retries) == 1 then redis.call('HDEL', retries, unpack(fields)) end
+            if #fields > 0 and call('EXISTS', retries) == 1 then call('HDEL', retries, unpack(fields)) end
             return 1
             """
 
@@ -269,21 +278,21 @@ enum RedisScripts {
             local name = ARGV[2]
             local t = topic(name)
             if not t then return {-2} end
-            local h = redis.call('HMGET', prefix .. 't:' .. name, 'published', 'evicted')
+            local h = call('HMGET', prefix .. 't:' .. name, 'published', 'evicted')
             local result = {tonumber(h[1]), tonumber(h[2]), t.partitions}
             local marks = {}
             for p = 0, t.partitions - 1 do
               local s = stream(name, p)
               local length, last = 0, 0
-              if redis.call('EXISTS', s) == 1 then
-                length = redis.call('XLEN', s)
-                last = seq(fields(redis.call('XINFO', 'STREAM', s))['last-generated-id'])
+              if call('EXISTS', s) == 1 then
+                length = call('XLEN', s)
+                last = seq(fields(call('XINFO', 'STREAM', s))['last-generated-id'])
               end
               result[#result + 1] = length
               result[#result + 1] = last
               marks[p] = watermarks(s)
             end
-            local groups = redis.call('SMEMBERS', prefix .. 'g:' .. name)
+            local groups = call('SMEMBERS', prefix .. 'g:' .. name)
             table.sort(groups)
             result[#result + 1] = #groups
             for _, g in ipairs(groups) do
@@ -308,33 +317,33 @@ enum RedisScripts {
             local busy = {}
             for i = 8, #ARGV do busy[tonumber(ARGV[i])] = true end
             local key = prefix .. 'm:' .. name .. ':' .. group
-            local time = redis.call('TIME')
+            local time = call('TIME')
             local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-            redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-            if leaving then redis.call('ZREM', key, member) else redis.call('ZADD', key, now + lease, member) end
-            redis.call('PEXPIRE', key, lease * 4)
-            local live = redis.call('ZRANGE', key, 0, -1)
+            call('ZREMRANGEBYSCORE', key, '-inf', now)
+            if leaving then call('ZREM', key, member) else call('ZADD', key, now + lease, member) end
+            call('PEXPIRE', key, lease * 4)
+            local live = call('ZRANGE', key, 0, -1)
             table.sort(live)
             local index = -1
             for n, m in ipairs(live) do if m == member then index = n - 1 end end
             local owned = {}
             for p = 0, partitions - 1 do
               local l = prefix .. 'l:' .. name .. ':' .. group .. ':' .. p
-              local holder = redis.call('GET', l)
+              local holder = call('GET', l)
               local assigned = index >= 0 and (p % #live) == index
               if assigned and (not holder or holder == member) then
-                redis.call('SET', l, member, 'PX', lease)
+                call('SET', l, member, 'PX', lease)
                 owned[#owned + 1] = p
               elseif not assigned and holder == member and busy[p] then
-                redis.call('SET', l, member, 'PX', lease)
+                call('SET', l, member, 'PX', lease)
                             elseif not assigned and holder == member then
-                redis.call('DEL', l)
+                call('DEL', l)
               end
               -- A member leaving with nothing pending on a partition stops being one of its group's consumers.
               local s = stream(name, p)
-              if leaving and redis.call('EXISTS', s) == 1
-                and #redis.call('XPENDING', s, group, '-', '+', 1, member) == 0 then
-                redis.call('XGROUP', 'DELCONSUMER', s, group, member)
+              if leaving and call('EXISTS', s) == 1
+                and #call('XPENDING', s, group, '-', '+', 1, member) == 0 then
+                call('XGROUP', 'DELCONSUMER', s, group, member)
               end
             end
             return owned
@@ -348,7 +357,7 @@ enum RedisScripts {
             local name, group, consumer, count = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
             local held, streams, ids = {}, {}, {}
             for i = 6, #ARGV do
-              if redis.call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. ARGV[i]) == consumer then
+              if call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. ARGV[i]) == consumer then
                 held[#held + 1] = tonumber(ARGV[i])
                 streams[#streams + 1] = stream(name, ARGV[i])
                 ids[#ids + 1] = '>'
@@ -358,7 +367,7 @@ enum RedisScripts {
             local arguments = {'XREADGROUP', 'GROUP', group, consumer, 'COUNT', count, 'STREAMS'}
             for _, s in ipairs(streams) do arguments[#arguments + 1] = s end
             for _, id in ipairs(ids) do arguments[#arguments + 1] = id end
-            return {held, redis.call(unpack(arguments))}
+            return {held, call(unpack(arguments))}
             """
 
     /// `ARGV`: prefix, topic, group, consumer, partition, cursor, count. Claims the partition's pending entries
@@ -369,22 +378,22 @@ enum RedisScripts {
     static let claim =
         library + "\n" + """
             local name, group, consumer, p = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-            if redis.call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. p) ~= consumer then return false end
+            if call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. p) ~= consumer then return false end
             local s = stream(name, p)
-            local time = redis.call('TIME')
+            local time = call('TIME')
             local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
             local live = {}
-            for _, m in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'm:' .. name .. ':' .. group, now, '+inf')) do
+            for _, m in ipairs(call('ZRANGEBYSCORE', prefix .. 'm:' .. name .. ':' .. group, now, '+inf')) do
               live[m] = true
             end
             local orphaned = {}
-            for _, e in ipairs(redis.call('XPENDING', s, group, ARGV[6], '+', ARGV[7])) do
+            for _, e in ipairs(call('XPENDING', s, group, ARGV[6], '+', ARGV[7])) do
               if e[2] ~= consumer and not live[e[2]] then
                 orphaned[#orphaned + 1] = e[1]
                 orphaned[#orphaned + 1] = e[4]
               end
             end
-            local claimed = redis.call('XAUTOCLAIM', s, group, consumer, 0, ARGV[6], 'COUNT', ARGV[7])
+            local claimed = call('XAUTOCLAIM', s, group, consumer, 0, ARGV[6], 'COUNT', ARGV[7])
             claimed[4] = orphaned
             return claimed
             """

@@ -50,4 +50,20 @@ struct RedisBackendTests {
         }
         #expect(consumers == 0)
     }
+
+    /// A key someone else wrote with another type is refused by Redis; the error names the command and the key.
+    @Test func aKeyOfAnotherTypeIsAnErrorNamingTheKey() async throws {
+        let rig = try await BrokerRig(.redis)
+        let key = "flow:{\(rig.location)}:t:orders"
+        let client = RESPClient(Backend.redisConfiguration)
+        try await client.send(RESPCommand("SET", RESPArgument(key), "not a hash"))
+        do {
+            try await rig.broker.declare(TopicSpec(name: "orders"))
+            Issue.record("declared a topic over a string key")
+        } catch {
+            #expect("\(error)".contains("WRONGTYPE"), "\(error)")
+            #expect("\(error)".contains(key), "\(error)")
+        }
+        try await client.send(RESPCommand("DEL", RESPArgument(key)))
+    }
 }

@@ -46,6 +46,23 @@ struct RedisRunTests {
         #expect(!outcome.stderr.contains("hunter2"), "\(outcome)")
     }
 
+    @Test func aKeyAnotherProgramWroteStopsTheRunNamingTheKey() throws {
+        let broker = try url(database: 5)
+        let set = try ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["redis-cli", "-p", redisPort ?? "", "-n", "5", "SET", "flow:{hello}:t:greetings", "someone else's"]
+        )
+        try #require(set.status == 0, "\(set)")
+        let outcome = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["run", "pipelines/hello.yml", "--until-idle", "--broker", broker]
+        )
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("WRONGTYPE"), "\(outcome)")
+        #expect(outcome.stderr.contains("(HGET flow:{hello}:t:greetings)"), "\(outcome)")
+        #expect(outcome.stderr.contains("hint: something else wrote that key"), "\(outcome)")
+    }
+
     /// Every connection of the run is killed ten times while it publishes and consumes: it reconnects, sends
     /// again what the broken connections failed, and ends having stored every event exactly once (a
     /// producer's step sent again is recognised by its checkpoint) and handled each at least once.

@@ -200,6 +200,19 @@ public struct RunCommand: AsyncParsableCommand {
         return Logger(label: "flow") { _ in ConsoleLogHandler(format: format, level: level) }
     }
 
+    /// What to do about a start-up error Redis answered, when there is something to say.
+    static func hint(forStartError message: String) -> String? {
+        if message.contains("WRONGTYPE") {
+            return "something else wrote that key: give the pipeline a database of its own "
+                + "(redis://HOST:PORT/N) or another `name:`"
+        }
+        if message.contains("OOM") {
+            return "redis reached its maxmemory: free memory or raise maxmemory (use an eviction policy of "
+                + "noeviction: evicted stream entries are lost events)"
+        }
+        return nil
+    }
+
     /// Starts the run and returns the first reason to stop.
     private func execute(
         _ run: PipelineRun,
@@ -211,6 +224,7 @@ public struct RunCommand: AsyncParsableCommand {
             try await run.start()
         } catch {
             Terminal.printError("flow: could not start the pipeline: \(error)")
+            if let hint = Self.hint(forStartError: "\(error)") { Terminal.printError("  hint: \(hint)") }
             throw ExitCode(1)
         }
         var tasks: [Task<Void, Never>] = []
