@@ -33,6 +33,21 @@ struct RedisRunTests {
         #expect(second.status == 0, "\(second)")
         #expect(second.stdout.contains("flow run retry-and-dlq: 0 published, 0 processed"), "\(second)")
         #expect(second.stdout.contains(#/payments\.dlq +0 +10 +0/#), "the dead letters stay stored: \(second)")
+
+        // Read back beside (here: after) the run, the pipeline found from the topic.
+        let list = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["dlq", "list", "--broker", broker, "payments.dlq"]
+        )
+        #expect(list.status == 0, "\(list)")
+        #expect(list.stdout.contains("10 dead letters in \"payments.dlq\" of pipeline \"retry-and-dlq\""), "\(list)")
+        #expect(list.stdout.components(separatedBy: "card declined").count - 1 >= 10, "\(list)")
+        let unknown = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["dlq", "list", "--broker", broker, "orders.dlq"]
+        )
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no pipeline on \(broker) declared a topic \"orders.dlq\""), "\(unknown)")
     }
 
     @Test func anUnreachableRedisStopsTheRunWithExit1() throws {
