@@ -42,6 +42,13 @@ struct RedisRunTests {
         #expect(list.status == 0, "\(list)")
         #expect(list.stdout.contains("10 dead letters in \"payments.dlq\" of pipeline \"retry-and-dlq\""), "\(list)")
         #expect(list.stdout.components(separatedBy: "card declined").count - 1 >= 10, "\(list)")
+        let id = try #require(list.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first)
+        let show = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["dlq", "show", "--broker", broker, "payments.dlq", String(id)]
+        )
+        #expect(show.status == 0, "\(show)")
+        #expect(show.stdout.contains(#""flowerror": "card declined""#), "\(show)")
         let unknown = try ChildProcess.run(
             try FlowBinaryTests.flowBinary(),
             ["dlq", "list", "--broker", broker, "orders.dlq"]

@@ -13,4 +13,10 @@ struct BrokerArgument: Sendable {
         case .failure(let error): throw ValidationError("--broker: \(error.message); \(BrokerURL.hint)")
         }
     }
+
+    /// The read-only tools' check of `--pipeline`, which only a Redis backend needs (it holds many pipelines).
+    static func validate(pipeline: String?, with broker: BrokerArgument?) throws {
+        guard pipeline != nil else { return }
+        guard case .redis? = broker?.url else { throw ValidationError("--pipeline goes with --broker redis://…") }
+    }
 }

@@ -60,9 +60,7 @@ public struct DeadLetterListCommand: AsyncParsableCommand {
         if case .memory? = broker?.url {
             throw ValidationError("--broker memory: keeps nothing after its run; name a sqlite: or redis:// store")
         }
-        if pipeline != nil, broker.map({ if case .redis = $0.url { false } else { true } }) ?? true {
-            throw ValidationError("--pipeline goes with --broker redis://…")
-        }
+        try BrokerArgument.validate(pipeline: pipeline, with: broker)
     }
 
     public func run() async throws {

@@ -1,7 +1,4 @@
 import FlowCore
-import FlowRESP
-import FlowRedis
-import FlowRuntime
 
 extension DeadLetterList {
     /// The dead letters of `topics` kept on a Redis backend by `pipeline`, or by the one pipeline there that
@@ -11,50 +8,27 @@ extension DeadLetterList {
         pipeline: String?,
         topics: [String]
     ) async -> (output: String, errors: String, exitCode: Int32) {
-        let url = BrokerURL.redis(address)
         guard let first = topics.first else {
             return ("", "flow: name the dead-letter topics to read (a Redis keeps no list of them)", 64)
         }
-        let configuration = RESPConfiguration(address)
-        let name: String
-        if let pipeline {
-            name = pipeline
-        } else {
-            do throws(RESPError) {
-                let names = try await RedisPipelines.holding(first, configuration)
-                guard names.count == 1 else {
-                    let why =
-                        names.isEmpty
-                        ? "no pipeline on \(url) declared a topic \"\(first)\""
-                        : "pipelines \(names.map { "\"\($0)\"" }.joined(separator: ", ")) declared a topic "
-                            + "\"\(first)\" on \(url): name one with --pipeline"
-                    return ("", "flow: \(why)", 1)
-                }
-                name = names[0]
-            } catch {
-                return ("", "flow: \(error) (broker \(url))", 1)
-            }
-        }
-        let broker: RedisBroker
-        do throws(RESPError) {
-            broker = try await RedisBroker.connect(configuration, pipeline: name)
-        } catch {
-            return ("", "flow: \(error) (broker \(url))", 1)
+        let reader: RedisReader
+        switch await RedisReader.open(address, pipeline: pipeline, topic: first) {
+        case .success(let opened): reader = opened
+        case .failure(let problem): return ("", problem.message, 1)
         }
         var events: [[String: Value]] = []
         var problems: [String] = []
         for topic in topics {
-            do throws(BrokerError) {
-                for record in try await broker.records(of: topic) {
-                    if case .object(let members) = record.event.jsonObject { events.append(members) }
-                }
-            } catch {
-                problems.append("\(url): error: pipeline \"\(name)\": \(error)")
+            switch await reader.events(of: topic) {
+            case .success(let stored):
+                for event in stored { if case .object(let members) = event.jsonObject { events.append(members) } }
+            case .failure(let problem):
+                problems.append(problem.message)
             }
         }
-        await broker.halt()
+        await reader.close()
         let quoted = topics.map { "\"\($0)\"" }.joined(separator: ", ")
-        let source = "\(quoted) of pipeline \"\(name)\" on \(url)"
+        let source = "\(quoted) of pipeline \"\(reader.pipeline)\" on \(reader.url)"
         return (render(events, from: source), problems.joined(separator: "\n"), problems.isEmpty ? 0 : 1)
     }
 }

@@ -48,3 +48,35 @@ enum DeadLetterShow {
         }
     }
 }
+
+extension DeadLetterShow {
+    /// The envelope with `id` in `topic` on a Redis backend (of `pipeline`, or the pipeline that declared it).
+    static func find(
+        _ id: String,
+        in topic: String,
+        redis address: RedisAddress,
+        pipeline: String?
+    ) async -> Result<Value, Problem> {
+        let reader: RedisReader
+        switch await RedisReader.open(address, pipeline: pipeline, topic: topic) {
+        case .success(let opened): reader = opened
+        case .failure(let problem): return .failure(Problem(message: problem.message))
+        }
+        let found = await reader.events(of: topic)
+        await reader.close()
+        switch found {
+        case .failure(let problem):
+            return .failure(Problem(message: problem.message))
+        case .success(let events):
+            guard let event = events.first(where: { $0.id == id }) else {
+                return .failure(
+                    Problem(
+                        message: "\(reader.url): error: no dead letter with id \"\(id)\" in topic \"\(topic)\"; "
+                            + "`flow dlq list --broker \(reader.url) \(topic)` shows the ids"
+                    )
+                )
+            }
+            return .success(event.jsonObject)
+        }
+    }
+}
