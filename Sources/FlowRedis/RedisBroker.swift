@@ -277,6 +277,27 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         return records
     }
 
+    /// Up to `limit` records of `partition` of `topic` from `offset` on, in offset order; read-only (for
+    /// `flow tail` beside the pipeline).
+    public func records(
+        of topic: String,
+        partition: Int,
+        from offset: Int64,
+        limit: Int
+    ) async throws(BrokerError) -> [BrokerRecord] {
+        let stream = stream(topic, partition)
+        let command = RESPCommand(
+            "XRANGE",
+            RESPArgument(stream),
+            RESPArgument(RedisEntry.id(of: offset)),
+            "+",
+            "COUNT",
+            RESPArgument(limit)
+        )
+        let reply = try await link.send([command])[0]
+        return try RedisEntry.records(in: reply, partition: partition, stream: stream)
+    }
+
     public func checkpoint(of producer: String) async throws(BrokerError) -> ProducerCheckpoint? {
         let reply = try await link.send([RESPCommand("HGET", RESPArgument(key("c")), RESPArgument(producer))])[0]
         guard let text = reply.string else { return nil }

@@ -49,6 +49,12 @@ struct RedisRunTests {
         )
         #expect(show.status == 0, "\(show)")
         #expect(show.stdout.contains(#""flowerror": "card declined""#), "\(show)")
+        let tail = try ChildProcess.run(
+            try FlowBinaryTests.flowBinary(),
+            ["tail", "--broker", broker, "payments.dlq", "--from", "earliest", "--no-follow"]
+        )
+        #expect(tail.status == 0, "\(tail)")
+        #expect(tail.stdout.split(separator: "\n").count == 10, "\(tail)")
         let unknown = try ChildProcess.run(
             try FlowBinaryTests.flowBinary(),
             ["dlq", "list", "--broker", broker, "orders.dlq"]
