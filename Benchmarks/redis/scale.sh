@@ -12,16 +12,8 @@ cd "$(dirname "$0")/../.."
 
 events=${EVENTS:-200000}
 processes=${PROCESSES:-1 2 3}
-command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
 python3 -c "import redis" 2>/dev/null || python3 -m pip install --quiet redis==8.1.0
-
-directory=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-redis-server --bind 127.0.0.1 --port "$port" --dir "$directory" --save '' --appendonly no --daemonize no \
-    --loglevel warning >"$directory/log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$directory"' EXIT
-for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source Benchmarks/redis/server.sh
 
 echo "scale.sh: swift build -c release --product flow" >&2
 swift build -c release --product flow >&2

@@ -82,27 +82,41 @@ extension ConsumerRunnerTests {
 }
 
 extension ConsumerRunnerTests {
-    @Test func aRecordHandedBackWaitingForARetryKeepsItsAttemptsAndItsDueTime() async throws {
+    /// A harness whose consumer tries 3 times and dead-letters, with record `r0` handed to it by the broker with
+    /// `state` (as after a restart or from another member).
+    private func handedBack(
+        _ state: (RunnerHarness) -> RetryState,
+        script: @escaping @Sendable (HandlerInput) -> ScriptedHandler.Reply
+    ) async throws -> RunnerHarness {
         let configuration = ConsumerConfiguration(
             name: "c",
             topic: "orders",
             retry: RetryPolicy(maxAttempts: 3, backoff: .constant, initial: .seconds(1)),
             deadLetter: "orders.dlq"
         )
-        let h = try await RunnerHarness.make(configuration) { _ in .result(.failure(message: "still down")) }
-        let state = RetryState(
-            attempts: 2,
-            due: h.scheduler.wallClock.addingTimeInterval(5),
-            firstFailure: h.scheduler.wallClock.addingTimeInterval(-60),
-            lastError: "gateway timeout"
-        )
+        let h = try await RunnerHarness.make(configuration, script: script)
         let record = BrokerRecord(
             position: RecordPosition(partition: 0, offset: 0),
             key: nil,
             event: CloudEvent(id: "r0", source: "tests", type: "Test"),
-            retry: state
+            retry: state(h)
         )
         h.scheduler.execute(on: h.runner.queue) { h.runner.receive([record]) }
+        return h
+    }
+
+    @Test func aRecordHandedBackWaitingForARetryKeepsItsAttemptsAndItsDueTime() async throws {
+        let h = try await handedBack(
+            { h in
+                RetryState(
+                    attempts: 2,
+                    due: h.scheduler.wallClock.addingTimeInterval(5),
+                    firstFailure: h.scheduler.wallClock.addingTimeInterval(-60),
+                    lastError: "gateway timeout"
+                )
+            },
+            script: { _ in .result(.failure(message: "still down")) }
+        )
         h.advance(by: .milliseconds(4999))
         #expect(h.handler.callDescriptions.isEmpty, "not before the stored due time")
         h.advance(by: .milliseconds(1))
@@ -113,27 +127,18 @@ extension ConsumerRunnerTests {
     }
 
     @Test func aRecordHandedBackWithNoAttemptLeftIsDeadLetteredWithoutRunning() async throws {
-        let configuration = ConsumerConfiguration(
-            name: "c",
-            topic: "orders",
-            retry: RetryPolicy(maxAttempts: 3, backoff: .constant, initial: .seconds(1)),
-            deadLetter: "orders.dlq"
-        )
-        let h = try await RunnerHarness.make(configuration) { _ in .result(.success(emitted: [])) }
         // What the Redis backend hands over for a record whose handling ended its process four times.
-        let state = RetryState(
-            attempts: 3,
-            due: h.scheduler.wallClock,
-            firstFailure: h.scheduler.wallClock,
-            lastError: "its process ended while handling it (4 deliveries)"
+        let h = try await handedBack(
+            { h in
+                RetryState(
+                    attempts: 3,
+                    due: h.scheduler.wallClock,
+                    firstFailure: h.scheduler.wallClock,
+                    lastError: "its process ended while handling it (4 deliveries)"
+                )
+            },
+            script: { _ in .result(.success(emitted: [])) }
         )
-        let record = BrokerRecord(
-            position: RecordPosition(partition: 0, offset: 0),
-            key: nil,
-            event: CloudEvent(id: "r0", source: "tests", type: "Test"),
-            retry: state
-        )
-        h.scheduler.execute(on: h.runner.queue) { h.runner.receive([record]) }
         h.advance(by: .milliseconds(1))
         #expect(h.handler.callDescriptions.isEmpty, "no attempt is left to run")
         let envelope = try #require(try await h.deadLetters().first).event
