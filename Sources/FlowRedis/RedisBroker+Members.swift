@@ -192,9 +192,8 @@ extension RedisBroker {
             else { return self.pollLater(member) }
             member.claiming[partition] = next == "0-0" ? nil : next
             guard !records.isEmpty else { return self.fetch(member) }
-            let orphaned = parts.count > 3 ? Self.deliveries(in: parts[3]) : [:]
             self.withRetryStates(records, of: member) { records in
-                self.deliver(records.map { self.counting(orphaned, in: $0) }, to: member)
+                self.deliver(records, to: member)
             }
         }
     }
@@ -255,38 +254,6 @@ extension RedisBroker {
         }
     }
 
-    /// The delivery counts of a claim's fourth element (`id, count` flat), by entry id.
-    private static func deliveries(in reply: RESPValue) -> [String: Int] {
-        let flat = reply.array ?? []
-        var counts: [String: Int] = [:]
-        for index in stride(from: 0, to: flat.count - 1, by: 2) {
-            if let id = flat[index].string, let count = flat[index + 1].integer { counts[id] = Int(count) }
-        }
-        return counts
-    }
-
-    /// `record` with its attempts raised to the deliveries beyond the first that ended with their member gone
-    /// (`orphaned`, by entry id): a record whose handling kills its process uses up its attempt budget that way
-    /// and is dead-lettered, instead of taking every process down in turn.
-    private func counting(_ orphaned: [String: Int], in record: BrokerRecord) -> BrokerRecord {
-        let id = RedisEntry.id(of: record.position.offset)
-        guard let deliveries = orphaned[id], deliveries > 1 else { return record }
-        var record = record
-        let now = scheduler.wallClock
-        let used = deliveries - 1
-        if let state = record.retry {
-            record.retry?.attempts = max(state.attempts, used)
-        } else {
-            record.retry = RetryState(
-                attempts: used,
-                due: now,
-                firstFailure: now,
-                lastError: "its process ended while handling it (\(deliveries) deliveries)"
-            )
-        }
-        return record
-    }
-
     /// `records` with the retry state their group keeps for them.
     private func withRetryStates(
         _ records: [BrokerRecord],
@@ -325,8 +292,12 @@ extension RedisBroker {
         let encoded = steps.map { step in
             arguments(batches: step.batches, ack: (member.topic, member.group, step.ack), checkpoint: nil)
         }
-        settled(steps.map(\.ack), by: member)
-        enqueue(encoded, for: "c:" + member.consumer, queue: completionQueue, completion: completion)
+        // In flight until stored: a partition moving away keeps its lease until its commits are in Redis.
+        let acks = steps.map(\.ack)
+        enqueue(encoded, for: "c:" + member.consumer, queue: completionQueue) { done, result in
+            self.scheduler.execute(on: self.queue) { self.settled(Array(acks[done]), by: member) }
+            completion(done, result)
+        }
     }
 
     func retrying(_ position: RecordPosition, _ state: RetryState, by member: RedisMember) {

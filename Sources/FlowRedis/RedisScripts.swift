@@ -372,29 +372,11 @@ enum RedisScripts {
 
     /// `ARGV`: prefix, topic, group, consumer, partition, cursor, count. Claims the partition's pending entries
     /// (whoever held them) from `cursor` if the consumer holds its lease, in one step with that check. Returns
-    /// the `XAUTOCLAIM` reply (next cursor, entries, deleted ids) and a fourth element: id and delivery count,
-    /// flat, of each entry claimed from a member no longer live (its process ended while it held the entry);
-    /// or `false` when the lease is not the consumer's.
+    /// the `XAUTOCLAIM` reply, or `false` when the lease is not the consumer's.
     static let claim =
         library + "\n" + """
             local name, group, consumer, p = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
             if call('GET', prefix .. 'l:' .. name .. ':' .. group .. ':' .. p) ~= consumer then return false end
-            local s = stream(name, p)
-            local time = call('TIME')
-            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-            local live = {}
-            for _, m in ipairs(call('ZRANGEBYSCORE', prefix .. 'm:' .. name .. ':' .. group, now, '+inf')) do
-              live[m] = true
-            end
-            local orphaned = {}
-            for _, e in ipairs(call('XPENDING', s, group, ARGV[6], '+', ARGV[7])) do
-              if e[2] ~= consumer and not live[e[2]] then
-                orphaned[#orphaned + 1] = e[1]
-                orphaned[#orphaned + 1] = e[4]
-              end
-            end
-            local claimed = call('XAUTOCLAIM', s, group, consumer, 0, ARGV[6], 'COUNT', ARGV[7])
-            claimed[4] = orphaned
-            return claimed
+            return call('XAUTOCLAIM', stream(name, p), group, consumer, 0, ARGV[6], 'COUNT', ARGV[7])
             """
 }

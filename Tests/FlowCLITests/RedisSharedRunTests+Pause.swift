@@ -120,7 +120,10 @@ extension RedisSharedRunTests {
         #expect(givenBack() > givenBackBeforeResume, "it gave nothing back after the resume: \(logs().suffix(3000))")
 
         let all = Handling.all(in: ledger)
-        #expect(Set(all.map(\.number)) == Set(1...events))
+        #expect(
+            Set(all.map(\.number)) == Set(1...events),
+            "missing: \(Set(1...events).subtracting(all.map(\.number)).sorted().prefix(20))"
+        )
         let takenOver = Set(handledBeforeResume.filter { $0.process == other.processIdentifier }.map(\.number))
         let stale = all.dropFirst(handledBeforeResume.count).filter {
             $0.process == paused.processIdentifier && takenOver.contains($0.number)

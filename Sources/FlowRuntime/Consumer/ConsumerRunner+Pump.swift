@@ -82,14 +82,14 @@ extension ConsumerRunner {
     }
 
     /// Starts one attempt of `job`, or gives it up when the broker handed it back with its attempt budget
-    /// already used up (deliveries whose process ended before an outcome: a record that kills its handler).
+    /// already used up (its stored attempts reach a `max_attempts` lowered since they were made).
     private func begin(_ job: Job) {
         guard job.attempt < configuration.retry.maxAttempts else {
             if !job.isActive {
                 job.isActive = true
                 active += 1
             }
-            job.lastError = job.lastError ?? "no attempt left: \(job.attempt) deliveries ended without an outcome"
+            job.lastError = job.lastError ?? "no attempt left after \(job.attempt)"
             return deadLetter(job, reason: .attemptsExhausted)
         }
         job.attempt += 1
