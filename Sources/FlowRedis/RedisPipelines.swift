@@ -31,6 +31,7 @@ public enum RedisPipelines {
                 names.insert(String(key.dropFirst("flow:{".count).dropLast(suffix.count)))
             }
         } while cursor != "0"
+        await client.close()
         return names.sorted()
     }
 }

@@ -336,7 +336,7 @@ enum RedisScripts {
                 owned[#owned + 1] = p
               elseif not assigned and holder == member and busy[p] then
                 call('SET', l, member, 'PX', lease)
-                            elseif not assigned and holder == member then
+              elseif not assigned and holder == member then
                 call('DEL', l)
               end
               -- A member leaving with nothing pending on a partition stops being one of its group's consumers.

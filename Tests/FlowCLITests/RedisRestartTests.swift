@@ -32,16 +32,13 @@ struct RedisRestartTests {
               - exec: { command: [python3, \(worker), \(ledger)], worker: true }
         """.write(toFile: pipeline, atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("run.log")
-        try Data().write(to: log)
-        let output = try FileHandle(forWritingTo: log)
-        let run = Process()
-        run.executableURL = try FlowBinaryTests.flowBinary()
-        run.arguments = ["run", pipeline, "--until-idle", "--broker", "redis://127.0.0.1:\(server.port)/0?lease=2s"]
-        run.standardInput = FileHandle.nullDevice
-        run.standardOutput = output
-        run.standardError = output
-        try run.run()
-        try output.close()
+        let run = try RedisSharedRunTests.start(
+            pipeline,
+            only: nil,
+            broker: "redis://127.0.0.1:\(server.port)/0?lease=2s",
+            log: log.path,
+            in: directory
+        )
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
         func text() -> String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 

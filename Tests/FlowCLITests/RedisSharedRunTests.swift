@@ -35,9 +35,11 @@ struct RedisSharedRunTests {
         """
     }
 
+    /// Starts `flow run PIPELINE --until-idle` on `broker` (only the parts `only` names, when given), its
+    /// output into `log`, in `directory`.
     static func start(
         _ pipeline: String,
-        only: String,
+        only: String?,
         broker: String,
         log: String,
         in directory: URL,
@@ -47,7 +49,8 @@ struct RedisSharedRunTests {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = try FlowBinaryTests.flowBinary()
-        process.arguments = ["run", pipeline, "--broker", broker, "--only", only, "--until-idle"] + options
+        process.arguments =
+            ["run", pipeline, "--broker", broker, "--until-idle"] + (only.map { ["--only", $0] } ?? []) + options
         process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

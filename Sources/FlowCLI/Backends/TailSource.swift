@@ -8,6 +8,9 @@ protocol TailSource {
 
     /// Up to `limit` records of `partition` from `offset` on, in offset order.
     func records(of topic: String, partition: Int, from offset: Int64, limit: Int) async throws -> [BrokerRecord]
+
+    /// Lets go of the connection, if there is one.
+    func close() async
 }
 
 /// A SQLite store's topics.
@@ -19,6 +22,8 @@ struct SQLiteTailSource: TailSource {
     func records(of topic: String, partition: Int, from offset: Int64, limit: Int) async throws -> [BrokerRecord] {
         try reader.records(of: topic, partition: partition, from: offset, limit: limit)
     }
+
+    func close() async {}
 }
 
 extension RedisReader: TailSource {

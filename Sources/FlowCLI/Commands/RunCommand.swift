@@ -200,13 +200,14 @@ public struct RunCommand: AsyncParsableCommand {
         return Logger(label: "flow") { _ in ConsoleLogHandler(format: format, level: level) }
     }
 
-    /// What to do about a start-up error Redis answered, when there is something to say.
+    /// What to do about a start-up error Redis answered (its error code follows `: `), when there is
+    /// something to say.
     static func hint(forStartError message: String) -> String? {
-        if message.contains("WRONGTYPE") {
+        if message.contains(": WRONGTYPE ") {
             return "something else wrote that key: give the pipeline a database of its own "
                 + "(redis://HOST:PORT/N) or another `name:`"
         }
-        if message.contains("OOM") {
+        if message.contains(": OOM ") {
             return "redis reached its maxmemory: free memory or raise maxmemory (use an eviction policy of "
                 + "noeviction: evicted stream entries are lost events)"
         }

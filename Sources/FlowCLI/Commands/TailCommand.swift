@@ -85,13 +85,11 @@ public struct TailCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let source: any TailSource
-        var closing: RedisReader?
         switch broker.url {
         case .redis(let address):
             switch await RedisReader.open(address, pipeline: pipeline, topic: topic) {
             case .success(let reader):
                 source = reader
-                closing = reader
             case .failure(let problem):
                 Terminal.printError(problem.message)
                 throw ExitCode(1)
@@ -108,7 +106,7 @@ public struct TailCommand: AsyncParsableCommand {
         }
         do {
             try await follow(source)
-            await closing?.close()
+            await source.close()
         } catch let exit as ExitCode {
             throw exit
         } catch {

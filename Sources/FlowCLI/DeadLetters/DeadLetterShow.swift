@@ -24,6 +24,25 @@ enum DeadLetterShow {
         )
     }
 
+    /// The envelope with `id` among `events` of `topic`, read at `place` (from `--broker broker`).
+    private static func envelope(
+        _ id: String,
+        in events: [CloudEvent],
+        of topic: String,
+        at place: String,
+        broker: String
+    ) -> Result<Value, Problem> {
+        guard let event = events.first(where: { $0.id == id }) else {
+            return .failure(
+                Problem(
+                    message: "\(place): error: no dead letter with id \"\(id)\" in topic \"\(topic)\"; "
+                        + "`flow dlq list --broker \(broker) \(topic)` shows the ids"
+                )
+            )
+        }
+        return .success(event.jsonObject)
+    }
+
     /// The envelope with `id` in `topic` of the store at `url`, read without disturbing its owner.
     static func find(_ id: String, in topic: String, of url: BrokerURL) -> Result<Value, Problem> {
         guard case .sqlite(let path, _) = url else {
@@ -34,15 +53,7 @@ enum DeadLetterShow {
             guard let events = try reader.events(of: topic) else {
                 return .failure(Problem(message: "\(path): error: the store has no topic \"\(topic)\""))
             }
-            guard let event = events.first(where: { $0.id == id }) else {
-                return .failure(
-                    Problem(
-                        message: "\(path): error: no dead letter with id \"\(id)\" in topic \"\(topic)\"; "
-                            + "`flow dlq list --broker sqlite:\(path) \(topic)` shows the ids"
-                    )
-                )
-            }
-            return .success(event.jsonObject)
+            return envelope(id, in: events, of: topic, at: path, broker: "sqlite:\(path)")
         } catch {
             return .failure(Problem(message: "flow: \(error)"))
         }
@@ -68,15 +79,7 @@ extension DeadLetterShow {
         case .failure(let problem):
             return .failure(Problem(message: problem.message))
         case .success(let events):
-            guard let event = events.first(where: { $0.id == id }) else {
-                return .failure(
-                    Problem(
-                        message: "\(reader.url): error: no dead letter with id \"\(id)\" in topic \"\(topic)\"; "
-                            + "`flow dlq list --broker \(reader.url) \(topic)` shows the ids"
-                    )
-                )
-            }
-            return .success(event.jsonObject)
+            return envelope(id, in: events, of: topic, at: "\(reader.url)", broker: "\(reader.url)")
         }
     }
 }

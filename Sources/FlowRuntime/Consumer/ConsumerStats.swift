@@ -1,8 +1,8 @@
 /// A consumer member's counters at one moment.
 ///
-/// Invariants: every received record ends in exactly one of processed, filtered, dropped, deadLettered or
-/// exhausted, or was given back (or is still held, or was left uncommitted by a drain); `retried` counts attempts beyond the
-/// first; latencies cover attempts whose handler completed (timed-out attempts are not included).
+/// Invariants: every received record ends in exactly one of processed, filtered, dropped, deadLettered,
+/// exhausted or givenBack (or is still held, or was left uncommitted by a drain); `retried` counts attempts
+/// beyond the first; latencies cover attempts whose handler completed (timed-out attempts are not included).
 public struct ConsumerStats: Sendable, Hashable {
     /// Records delivered by the broker.
     public var received = 0
