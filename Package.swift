@@ -6,7 +6,8 @@ import PackageDescription
 /// Only FlowYAML imports CYaml (Debian's libyaml through pkg-config `yaml-0.1`); only FlowSQLite imports
 /// CSQLite (Debian's libsqlite3-dev, pkg-config `sqlite3`). FlowCLI bootstraps the backends
 /// (FlowCLI → FlowSQLite / FlowRedis → FlowRuntime's Broker protocol). FlowRESP, the Redis protocol client, depends on
-/// SwiftNIO only.
+/// SwiftNIO only. FlowRuntime records metrics through swift-metrics' API (CoreMetrics) and never bootstraps a
+/// backend; FlowPrometheus, the Prometheus exporter, is bootstrapped by FlowCLI.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "FlowSQLite", targets: ["FlowSQLite"]),
         .library(name: "FlowRESP", targets: ["FlowRESP"]),
         .library(name: "FlowRedis", targets: ["FlowRedis"]),
+        .library(name: "FlowPrometheus", targets: ["FlowPrometheus"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowService", targets: ["FlowService"]),
@@ -28,6 +30,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -56,6 +60,7 @@ let package = Package(
             name: "FlowRuntime",
             dependencies: [
                 "FlowCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -74,9 +79,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "FlowPrometheus",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "FlowCLI",
             dependencies: [
-                "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite", "FlowRedis", "FlowRESP",
+                "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite", "FlowRedis", "FlowRESP", "FlowPrometheus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,6 +103,7 @@ let package = Package(
             name: "FlowTesting",
             dependencies: [
                 "FlowCore", "FlowYAML", "FlowRuntime",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -131,7 +149,13 @@ let package = Package(
             dependencies: ["FlowRESP", .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: strict
         ),
-        .testTarget(name: "FlowTestingTests", dependencies: ["FlowTesting", "FlowService"], swiftSettings: strict),
+        .testTarget(
+            name: "FlowTestingTests",
+            dependencies: [
+                "FlowTesting", "FlowService", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FlowCLITests",
             dependencies: ["FlowCLI"],

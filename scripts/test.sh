@@ -14,10 +14,11 @@ if ((${#need_apt[@]})); then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# The schema tests check `flow schema` with an independent validator: Python's jsonschema and PyYAML.
-if ! python3 -c "import jsonschema, yaml" 2>/dev/null; then
-    echo "test.sh: installing jsonschema and pyyaml"
-    python3 -m pip install --quiet jsonschema pyyaml
+# Independent checkers from PyPI: the schema tests validate `flow schema` with jsonschema and PyYAML; the
+# metrics tests parse what `flow run --metrics` serves with the Prometheus client's own text parser.
+if ! python3 -c "import jsonschema, yaml, prometheus_client" 2>/dev/null; then
+    echo "test.sh: installing jsonschema, pyyaml and prometheus-client"
+    python3 -m pip install --quiet jsonschema pyyaml prometheus-client
 fi
 
 echo "test.sh: swift format lint --strict"

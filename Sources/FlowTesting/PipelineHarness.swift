@@ -1,3 +1,4 @@
+import CoreMetrics
 @_exported import FlowCore
 @_exported import FlowRuntime
 import FlowYAML
@@ -24,7 +25,8 @@ public final class PipelineHarness: Sendable {
     /// Every log record of the run, at `trace` and above, stamped with virtual time.
     public let logs: VirtualTimeLog
 
-    /// Loads `yaml` with the real loader and starts it (consumers join, then producers start).
+    /// Loads `yaml` with the real loader and starts it (consumers join, then producers start); with `metrics`
+    /// the run records its metrics there.
     /// Throws `HarnessError.invalid` with the diagnostics when the pipeline does not load.
     public static func start(
         yaml: String,
@@ -33,7 +35,8 @@ public final class PipelineHarness: Sendable {
         seed: UInt64 = 1,
         grace: Duration = .seconds(10),
         standardInput: FileHandle = FileHandle.nullDevice,
-        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry()
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
+        metrics: (any MetricsFactory)? = nil
     ) async throws -> PipelineHarness {
         let options = LoaderOptions(environment: environment, swiftHandlers: swiftHandlers.names)
         let loaded = PipelineLoader(options: options).load(text: yaml, file: file)
@@ -43,7 +46,8 @@ public final class PipelineHarness: Sendable {
             seed: seed,
             grace: grace,
             standardInput: standardInput,
-            swiftHandlers: swiftHandlers
+            swiftHandlers: swiftHandlers,
+            metrics: metrics
         )
         try await harness.run.start()
         harness.scheduler.settle()
@@ -55,7 +59,8 @@ public final class PipelineHarness: Sendable {
         seed: UInt64,
         grace: Duration,
         standardInput: FileHandle,
-        swiftHandlers: SwiftHandlerRegistry
+        swiftHandlers: SwiftHandlerRegistry,
+        metrics: (any MetricsFactory)?
     ) {
         self.pipeline = pipeline
         scheduler = ManualScheduler()
@@ -71,7 +76,8 @@ public final class PipelineHarness: Sendable {
                 scheduler: scheduler,
                 logger: logger,
                 standardInput: standardInput,
-                swiftHandlers: swiftHandlers
+                swiftHandlers: swiftHandlers,
+                metrics: metrics
             )
         )
     }

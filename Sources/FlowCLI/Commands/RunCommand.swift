@@ -33,6 +33,7 @@ public struct RunCommand: AsyncParsableCommand {
               flow run pipelines/retry-and-dlq.yml --until-idle --dead-letters out/
               flow run pipelines/fan-out.yml --broker sqlite:state/fan-out.db --for 1m
               flow run pipelines/fan-out.yml --broker redis://10.0.0.5:6379/0 --only consumers
+              flow run pipelines/fan-out.yml --for 10m --metrics 0.0.0.0:9464
             """
     )
 
@@ -96,6 +97,29 @@ public struct RunCommand: AsyncParsableCommand {
     )
     var only: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://HOST:PORT/metrics while the run lasts.",
+            discussion: "Throughput, lag per group and partition, retries, dead letters, latency histograms and "
+                + "breaker state, named after the OpenTelemetry messaging conventions (docs/observability.md). "
+                + "Off unless given; port 0 picks a free one (logged as \"metrics listening\").",
+            valueName: "HOST:PORT"
+        )
+    )
+    var metrics: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the run ends, write the final metrics in Prometheus text format to this file.",
+            discussion: "For batch runs (--until-idle) that end before a scrape: point node_exporter's textfile "
+                + "collector at it. Its counters equal the summary.",
+            valueName: "FILE"
+        )
+    )
+    var metricsFile: String?
+
     @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
     var noProgress = false
 
@@ -104,6 +128,9 @@ public struct RunCommand: AsyncParsableCommand {
     public func validate() throws {
         if let deadLetters, let problem = DeadLetterDump.problem(with: deadLetters) {
             throw ValidationError("--dead-letters: \(problem)")
+        }
+        if let metrics, let problem = MetricsExport.problem(with: metrics) {
+            throw ValidationError("--metrics: \(problem)")
         }
     }
 
@@ -142,7 +169,15 @@ public struct RunCommand: AsyncParsableCommand {
             }
         }
         let logger = makeLogger()
-        let runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger, parts: parts)
+        var runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger, parts: parts)
+        let export = metrics != nil || metricsFile != nil ? MetricsExport() : nil
+        if let export {
+            runOptions.metrics = export.exporter.factory
+            if let metrics, case .failure(let problem) = await export.serve(on: metrics, logger: logger) {
+                Terminal.printError("flow: \(problem.message)")
+                throw ExitCode(1)
+            }
+        }
         let backend: any Broker
         switch await BrokerBootstrap.open(
             broker?.url ?? pipeline.broker,
@@ -191,6 +226,7 @@ public struct RunCommand: AsyncParsableCommand {
             }
         }
         if let deadLetters, !(await DeadLetterDump.write(run, to: deadLetters)) { written = false }
+        if let export, !(await export.finish(file: metricsFile)) { written = false }
         if summary.failed || !written { throw ExitCode(1) }
     }
 

@@ -9,6 +9,7 @@ extension ConsumerRunner {
         running -= 1
         let now = scheduler.now
         latency.record(now - job.startedAt)
+        meters?.recordAttempt(now - job.startedAt, running: running)
         switch result {
         case .success(let emitted): conclude(job, .success, emitted: emitted, now: now)
         case .filtered: conclude(job, .filtered, emitted: [], now: now)
@@ -47,20 +48,21 @@ extension ConsumerRunner {
             job.firstFailure = job.firstFailure ?? scheduler.wallClock
             job.lastFailure = scheduler.wallClock
             job.lastError = message
+            job.errorType = Self.errorType(of: outcome)
         }
         switch decision {
         case .ack:
             switch outcome {
             case .filtered:
-                counters.filtered += 1
+                count(.filtered)
                 commit(job)
             case .dropped:
-                counters.dropped += 1
+                count(.dropped)
                 commit(job)
             default:
                 job.disposition = .processed
                 if emitted.isEmpty {
-                    counters.processed += 1
+                    count(.processed)
                     commit(job)
                 } else {
                     enqueue(emitted.map { ($0.topic, OutgoingRecord(key: $0.key, event: $0.event)) }, for: job)
@@ -87,7 +89,13 @@ extension ConsumerRunner {
         }
         let transition = current.record(result, probe: probe, now: now)
         breaker = current
-        if let transition { log(transition) }
+        guard let transition else { return }
+        log(transition)
+        switch transition {
+        case .opened: meters?.recordBreaker(.open)
+        case .halfOpened: meters?.recordBreaker(.halfOpen)
+        case .closed: meters?.recordBreaker(.closed)
+        }
     }
 
     /// Parks `job` until `deadline`; it then starts before new records (its key stays held meanwhile).
@@ -146,7 +154,7 @@ extension ConsumerRunner {
 
     /// Gives up on `job` without a dead-letter topic: logged at error, counted, committed.
     func exhaust(_ job: Job, reason: DeliveryDecision.GiveUpReason, error: String) {
-        counters.exhausted += 1
+        count(.exhausted)
         logger.error(
             "event exhausted",
             metadata: metadata(for: job, ["flow.reason": "\(reason.rawValue)", "flow.error": "\(error)"])

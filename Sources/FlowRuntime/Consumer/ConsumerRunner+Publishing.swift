@@ -69,7 +69,9 @@ extension ConsumerRunner {
         guard !isStopped else { return }
         for (job, step) in zip(jobs, steps) {
             switch result {
-            case .success: job.ackedWithPublishes = true
+            case .success:
+                job.ackedWithPublishes = true
+                for batch in step.batches { meters?.countSent(batch.records.count, to: batch.topic) }
             case .failure(let error):
                 let topics = step.batches.map { "\"\($0.topic)\"" }.joined(separator: ", ")
                 job.publishError = "publish to \(topics) failed: \(error)"
@@ -83,14 +85,15 @@ extension ConsumerRunner {
     private func publishesStored(_ job: Job) {
         switch (job.disposition, job.publishError) {
         case (.processed, nil):
-            counters.processed += 1
+            count(.processed)
             commit(job)
         case (.processed, let error?):
             job.publishError = nil
             job.state = .running
             conclude(job, .failure(message: error, permanent: false), emitted: [], now: scheduler.now)
         case (.deadLettered(let reason), nil):
-            counters.deadLettered += 1
+            count(.deadLettered)
+            meters?.countDeadLetter(job.errorType ?? reason.rawValue)
             logger.error(
                 "event dead-lettered",
                 metadata: metadata(

@@ -73,7 +73,7 @@ extension ConsumerRunner {
             }
         }
         guard !positions.isEmpty else { return }
-        counters.givenBack += positions.count
+        count(.givenBack, positions.count)
         logger.debug(
             "records given back: their partition is no longer this member's",
             metadata: ["flow.records": "\(positions.count)"]
@@ -97,10 +97,14 @@ extension ConsumerRunner {
             job.isActive = true
             active += 1
         }
-        if job.attempt > 1 { counters.retried += 1 }
+        if job.attempt > 1 {
+            counters.retried += 1
+            meters?.countRetry(job.errorType ?? "handler")
+        }
         job.state = .running
         job.startedAt = scheduler.now
         running += 1
+        meters?.recordRunning(running)
         if let timeout = configuration.timeout {
             job.deadline = job.startedAt + timeout
             timeouts.append((job, job.attempt))

@@ -28,6 +28,7 @@ extension ConsumerRunner {
             let successor = job.successor()
             job.state = .abandoned
             running -= 1
+            meters?.recordRunning(running)
             conclude(successor, .timedOut(after: timeout), emitted: [], now: now)
         }
         armTimeoutTimer()

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import FlowCore
 import Foundation
@@ -56,6 +57,8 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
     var pendingAcks: [RecordPosition] = []
 
     var counters = ConsumerStats()
+    /// The counters' metrics, nil when metrics are off (then recording costs nothing).
+    var meters: ConsumerMeters?
     var latency = LatencyHistogram()
 
     var drainCompletions: [@Sendable (DrainOutcome) -> Void] = []
@@ -63,14 +66,15 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
     var isDraining = false
     var isStopped = false
 
-    /// A runner that does nothing until `start()`.
+    /// A runner that does nothing until `start()`; with `metrics` it records its counters there too.
     public init(
         configuration: ConsumerConfiguration,
         broker: any Broker,
         scheduler: any FlowScheduler,
         logger: Logger,
         random: SeededRandom,
-        handler: any EventHandler
+        handler: any EventHandler,
+        metrics: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.broker = broker
@@ -79,6 +83,15 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
         self.random = random
         decider = DeliveryDecider(retry: configuration.retry, hasDeadLetter: configuration.deadLetter != nil)
         breaker = configuration.circuitBreaker.map(CircuitBreaker.init(policy:))
+        meters = metrics.map { factory in
+            ConsumerMeters(
+                factory: factory,
+                consumer: configuration.name,
+                group: configuration.group,
+                topic: configuration.topic,
+                deadLetter: configuration.deadLetter
+            )
+        }
         queue = DispatchQueue(label: "flow.consumer.\(configuration.name).\(configuration.member)")
         queue.setSpecific(key: queueKey, value: true)
         var logger = logger

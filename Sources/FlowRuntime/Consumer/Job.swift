@@ -34,6 +34,8 @@ final class Job: @unchecked Sendable {
     var firstFailure: Date?
     var lastFailure: Date?
     var lastError: String?
+    /// The `error.type` class of the last failure (`ConsumerRunner.errorType(of:)`).
+    var errorType: String?
     var disposition = Disposition.processed
     var publishError: String?
     /// Set once the commit that stored the job's publishes also acked its record.
@@ -59,6 +61,7 @@ final class Job: @unchecked Sendable {
         next.firstFailure = firstFailure
         next.lastFailure = lastFailure
         next.lastError = lastError
+        next.errorType = errorType
         next.isProbe = isProbe
         return next
     }

@@ -37,6 +37,8 @@ public final class PipelineRun: @unchecked Sendable {
     var publishedBefore: [String: Int] = [:]
     var startedAt: Duration = .zero
     var stoppedAt: Duration?
+    /// The lag gauges; nil when metrics are off.
+    let lagMeters: LagMeters?
 
     /// A run on `broker` (a fresh `MemoryBroker` on the options' scheduler when nil).
     public init(pipeline: Pipeline, broker: (any Broker)? = nil, options: RunOptions) {
@@ -44,6 +46,7 @@ public final class PipelineRun: @unchecked Sendable {
         self.options = options
         self.broker = broker ?? MemoryBroker(scheduler: options.scheduler)
         topicKeys = TopicKeys(pipeline.topics)
+        lagMeters = options.metrics.map(LagMeters.init(factory:))
         var logger = options.logger
         logger[metadataKey: "flow.pipeline"] = "\(pipeline.name)"
         self.logger = logger
@@ -69,7 +72,8 @@ public final class PipelineRun: @unchecked Sendable {
                 logger: logger,
                 seed: seed,
                 swiftHandlers: options.swiftHandlers,
-                httpClient: httpClient
+                httpClient: httpClient,
+                metrics: options.metrics
             )
             let runner = ConsumerRunner(
                 configuration: ConsumerConfiguration(consumer, pastCapacity: feedback[consumer.name] ?? []),
@@ -77,7 +81,8 @@ public final class PipelineRun: @unchecked Sendable {
                 scheduler: options.scheduler,
                 logger: logger,
                 random: SeededRandom(seed: Seeds.derive(seed, "delivery")),
-                handler: handler
+                handler: handler,
+                metrics: options.metrics
             )
             try await runner.start()
             consumers.append((consumer, runner, handler))
@@ -100,10 +105,12 @@ public final class PipelineRun: @unchecked Sendable {
                 logger: logger,
                 seed: options.seed,
                 input: options.standardInput,
-                resume: resume
+                resume: resume,
+                metrics: options.metrics
             )
             producers.append((producer, runner))
         }
+        if let lagMeters { startSampling(lagMeters) }
         for (spec, runner) in producers {
             runner.start { outcome in
                 let record: @Sendable () -> Void = {
@@ -157,6 +164,7 @@ public final class PipelineRun: @unchecked Sendable {
         }
         for (_, _, handler) in consumers { await handler.close() }
         await httpClient.shutdown()
+        await lagMeters?.stop(sampling: self)
         let now = options.scheduler.now
         let total = unfinished
         await onQueue {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import FlowCore
 import Foundation
 import Logging
@@ -18,6 +19,11 @@ public struct RunOptions: Sendable {
     public var swiftHandlers: SwiftHandlerRegistry
     /// The producers and consumers this process runs (all by default).
     public var parts: RunParts
+    /// Where the run records its metrics (docs/observability.md); nil, the default, records none and costs
+    /// nothing. The run never bootstraps `MetricsSystem`: pass `MetricsSystem.factory` to use the global one.
+    public var metrics: (any MetricsFactory)?
+    /// How often, with metrics on, every group's lag per partition is sampled into `flow.consumer.lag`.
+    public var lagSampleInterval: Duration
 
     public init(
         seed: UInt64 = 1,
@@ -27,7 +33,9 @@ public struct RunOptions: Sendable {
         logger: Logger = Logger(label: "flow"),
         standardInput: FileHandle = .standardInput,
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
-        parts: RunParts = .all
+        parts: RunParts = .all,
+        metrics: (any MetricsFactory)? = nil,
+        lagSampleInterval: Duration = .seconds(1)
     ) {
         self.seed = seed
         self.grace = grace
@@ -37,5 +45,7 @@ public struct RunOptions: Sendable {
         self.standardInput = standardInput
         self.swiftHandlers = swiftHandlers
         self.parts = parts
+        self.metrics = metrics
+        self.lagSampleInterval = lagSampleInterval
     }
 }

@@ -47,9 +47,14 @@ extension StepHandler {
             ) { $1 }
         )
         let client = httpClient
+        let started = scheduler.now
         Task { [self] in
             let reply = await client.post(request, timeout: timeout)
             scheduler.execute(on: queue) { [self] in
+                if let meters {
+                    meters.record(label, scheduler.now - started)
+                    meters.count(reply)
+                }
                 let outcome = HTTPStepOutcome(reply, url: request.displayURL, now: scheduler.wallClock)
                 if let result = continuation(after: outcome, label: label, run, completion) {
                     completion(result)

@@ -21,7 +21,8 @@ final class IngestServer: Sendable {
     private let application: Application<CallbackResponder<BasicRequestContext>>
 
     /// A server for `path` on `host:port` whose events go to `publisher`; `onMalformed` receives each
-    /// request answered 400; `onRunning` receives the bound port once the server accepts connections.
+    /// request answered 400; `onAnswered` each status code answered; `onRunning` receives the bound port once
+    /// the server accepts connections.
     init(
         host: String,
         port: Int,
@@ -29,13 +30,18 @@ final class IngestServer: Sendable {
         publisher: IngestPublisher,
         logger: Logger,
         onMalformed: @escaping @Sendable (MalformedInput) -> Void,
+        onAnswered: @escaping @Sendable (Int) -> Void,
         onRunning: @escaping @Sendable (Int) -> Void
     ) {
         let endpoint = IngestEndpoint(path: path, publisher: publisher, logger: logger, onMalformed: onMalformed)
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         application = Application(
-            responder: CallbackResponder { request, _ in try await endpoint.respond(to: request) },
+            responder: CallbackResponder { request, _ in
+                let response = try await endpoint.respond(to: request)
+                onAnswered(response.status.code)
+                return response
+            },
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
             logger: quiet

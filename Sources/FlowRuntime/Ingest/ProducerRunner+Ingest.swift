@@ -24,7 +24,7 @@ extension ProducerRunner {
             keys: target.keys,
             scheduler: scheduler,
             queue: DispatchQueue(label: "flow.producer.\(producer.name).ingest"),
-            onStored: { [self] in counters.withLock { $0.published += 1 } }
+            onStored: { [self] in stored(published: 1, deadLettered: 0) }
         )
         let port = port
         let logger = logger
@@ -35,6 +35,7 @@ extension ProducerRunner {
             publisher: publisher,
             logger: logger,
             onMalformed: { [self] input in scheduler.execute(on: queue) { self.refused(input) } },
+            onAnswered: { [meters] code in meters?.answered(code) },
             onRunning: { bound in
                 logger.info("http ingest listening", metadata: ["flow.listen": "\(address.host):\(bound)\(path)"])
                 port.settle(bound)
@@ -71,7 +72,7 @@ extension ProducerRunner {
             inFlight -= 1
             switch result {
             case .success(let stored) where stored == [true]:
-                counters.withLock { $0.deadLettered += 1 }
+                self.stored(published: 0, deadLettered: 1)
             case .success:
                 logger.error(
                     "dead-letter topic is full; a malformed request was not kept",

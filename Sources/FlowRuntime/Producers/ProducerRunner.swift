@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import FlowCore
 import Foundation
@@ -47,6 +48,8 @@ public final class ProducerRunner: @unchecked Sendable {
     let seed: UInt64
     let input: FileHandle?
     let counters = Mutex(ProducerStats())
+    /// The counters' metrics, nil when metrics are off.
+    let meters: ProducerMeters?
 
     var phase = Phase.idle
     var completion: (@Sendable (ProducerOutcome) -> Void)?
@@ -77,7 +80,8 @@ public final class ProducerRunner: @unchecked Sendable {
     /// A runner that does nothing until `start(completion:)`. `seed` is the run seed: the producer's own
     /// stream is `Seeds.derive(seed, producer.name)`. `input` replaces standard input for a `stdin:`
     /// producer (the runner never closes it). `resume` is the checkpoint `broker` stored last for this
-    /// producer: used when the broker is durable and the checkpoint is of this producer's source.
+    /// producer: used when the broker is durable and the checkpoint is of this producer's source. With
+    /// `metrics` the runner records its counters there too.
     public init(
         producer: Pipeline.Producer,
         topicKeys: TopicKeys,
@@ -86,7 +90,8 @@ public final class ProducerRunner: @unchecked Sendable {
         logger: Logger,
         seed: UInt64,
         input: FileHandle? = nil,
-        resume: ProducerCheckpoint? = nil
+        resume: ProducerCheckpoint? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) {
         self.producer = producer
         target = ProducerTarget(
@@ -97,6 +102,17 @@ public final class ProducerRunner: @unchecked Sendable {
         )
         self.broker = broker
         self.scheduler = scheduler
+        meters = metrics.map { factory in
+            var ingest = false
+            if case .http = producer.source { ingest = true }
+            return ProducerMeters(
+                factory: factory,
+                producer: producer.name,
+                topic: producer.to,
+                deadLetter: producer.deadLetter,
+                ingest: ingest
+            )
+        }
         self.seed = Seeds.derive(seed, producer.name)
         ingestRandom = SeededRandom(seed: self.seed)
         self.input = input
@@ -231,10 +247,10 @@ public final class ProducerRunner: @unchecked Sendable {
             return publish(batch.steps(to: producer.to, deadLetter: producer.deadLetter))
         }
         if !batch.records.isEmpty {
-            publish(batch.records, to: producer.to) { $0.published += batch.records.count }
+            publish(batch.records, to: producer.to, published: batch.records.count, deadLettered: 0)
         }
         if let deadLetter = producer.deadLetter, !batch.deadLetters.isEmpty {
-            publish(batch.deadLetters, to: deadLetter) { $0.deadLettered += batch.deadLetters.count }
+            publish(batch.deadLetters, to: deadLetter, published: 0, deadLettered: batch.deadLetters.count)
         }
     }
 
@@ -244,8 +260,10 @@ public final class ProducerRunner: @unchecked Sendable {
             metadata["flow.dead_letter_topic"] = "\(deadLetter)"
         } else if case .request = input.origin {
             // Its sender was answered 400: nothing is lost, the run does not fail.
+            meters?.malformed("rejected")
         } else {
             counters.withLock { $0.malformed += 1 }
+            meters?.malformed("counted")
         }
         switch input.origin {
         case .line(let file, let line):
@@ -264,7 +282,8 @@ public final class ProducerRunner: @unchecked Sendable {
     private func publish(
         _ records: [OutgoingRecord],
         to topic: String,
-        count: @escaping @Sendable (inout ProducerStats) -> Void
+        published: Int,
+        deadLettered: Int
     ) {
         inFlight += 1
         broker.publish(records, to: topic, queue: queue) { result in
@@ -272,7 +291,7 @@ public final class ProducerRunner: @unchecked Sendable {
             self.inFlight -= 1
             switch result {
             case .success:
-                self.counters.withLock { count(&$0) }
+                self.stored(published: published, deadLettered: deadLettered)
             case .failure(let error):
                 self.end(.failed("producer \"\(self.producer.name)\" cannot publish to topic \"\(topic)\": \(error)"))
             }
@@ -292,10 +311,7 @@ public final class ProducerRunner: @unchecked Sendable {
                 let stored = steps[range].lazy.flatMap(\.batches)
                 let published = stored.filter { $0.topic == topic }.reduce(0) { $0 + $1.records.count }
                 let deadLettered = stored.filter { $0.topic != topic }.reduce(0) { $0 + $1.records.count }
-                self.counters.withLock {
-                    $0.published += published
-                    $0.deadLettered += deadLettered
-                }
+                self.stored(published: published, deadLettered: deadLettered)
             case .failure(let error):
                 self.end(.failed("producer \"\(self.producer.name)\" cannot publish to topic \"\(topic)\": \(error)"))
             }
@@ -303,6 +319,16 @@ public final class ProducerRunner: @unchecked Sendable {
             self.inFlight -= 1
             self.resume()
         }
+    }
+
+    /// Counts records stored: `published` in the producer's topic, `deadLettered` envelopes in its dead-letter
+    /// topic.
+    func stored(published: Int, deadLettered: Int) {
+        counters.withLock {
+            $0.published += published
+            $0.deadLettered += deadLettered
+        }
+        meters?.stored(published: published, deadLettered: deadLettered)
     }
 
     /// Makes more records if the source may, then reports the outcome if it is decided.

@@ -120,12 +120,15 @@ extension ExecWorkerPool {
         scheduler.schedule(after: delay, on: queue) { [self] in
             restartsPending -= 1
             guard !isClosed else { return }
-            if workers.count < size, case .failure(let failure) = startWorker(), workers.isEmpty {
-                // No worker at all: nothing in the backlog can be served. With live workers it drains below.
-                let waiting = backlog
-                backlog = []
-                for request in waiting {
-                    request.completion(.failure(message: failure.message, permanent: false))
+            if workers.count < size {
+                restarts?.increment()
+                if case .failure(let failure) = startWorker(), workers.isEmpty {
+                    // No worker at all: nothing in the backlog can be served. With live workers it drains below.
+                    let waiting = backlog
+                    backlog = []
+                    for request in waiting {
+                        request.completion(.failure(message: failure.message, permanent: false))
+                    }
                 }
             }
             drainBacklog()

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import FlowCore
 import Logging
@@ -32,6 +33,8 @@ final class ExecWorkerPool: @unchecked Sendable {
     let queue: DispatchQueue
     let scheduler: any FlowScheduler
     let logger: Logger
+    /// Counted for every replacement worker started; nil when metrics are off.
+    let restarts: Counter?
 
     /// Workers taking requests, in start order.
     var workers: [ExecWorker] = []
@@ -55,9 +58,11 @@ final class ExecWorkerPool: @unchecked Sendable {
         timeout: Duration?,
         queue: DispatchQueue,
         scheduler: any FlowScheduler,
-        logger: Logger
+        logger: Logger,
+        restarts: Counter? = nil
     ) {
         self.command = command
+        self.restarts = restarts
         self.executable = executable
         self.size = max(size, 1)
         self.timeout = timeout

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import FlowCore
 import Logging
@@ -12,6 +13,7 @@ extension StepHandler {
         _ completion: @escaping @Sendable (HandlerResult) -> Void
     ) {
         dispatchPrecondition(condition: .onQueue(queue))
+        let started = scheduler.now
         let executable: String
         switch command.executable {
         case .success(let path): executable = path
@@ -21,6 +23,7 @@ extension StepHandler {
         }
         if command.worker, let pool = workerPools[label] {
             pool.submit(run.event, deadline: run.deadline) { [self] outcome in
+                meters?.record(label, scheduler.now - started)
                 if let result = continuation(after: outcome, label: label, run, completion) {
                     completion(result)
                 }
@@ -39,6 +42,7 @@ extension StepHandler {
         let input = run.event.jsonBytes + [0x0A]
         let limit = timeout.flatMap { timeout in run.deadline.map { (timeout: timeout, deadline: $0) } }
         process.start(input: input, limit: limit) { [self] outcome in
+            meters?.record(label, scheduler.now - started)
             if let result = continuation(after: outcome, label: label, run, completion) {
                 completion(result)
             }
@@ -77,7 +81,8 @@ extension StepHandler {
         timeout: Duration?,
         queue: DispatchQueue,
         scheduler: any FlowScheduler,
-        logger: Logger
+        logger: Logger,
+        restarts: Counter?
     ) -> [String: ExecWorkerPool] {
         var pools: [String: ExecWorkerPool] = [:]
         for (index, instruction) in program.instructions.enumerated() {
@@ -91,7 +96,8 @@ extension StepHandler {
                 timeout: timeout,
                 queue: queue,
                 scheduler: scheduler,
-                logger: logger
+                logger: logger,
+                restarts: restarts
             )
         }
         return pools

@@ -17,6 +17,7 @@ extension StepHandler {
         for (key, value) in run.metadata { logger[metadataKey: key] = value }
         let context = SwiftHandlerContext(attempt: run.context.attempt, consumer: self.name, logger: logger)
         let event = run.event
+        let started = scheduler.now
         Task {
             let outcome: Result<CloudEvent, any Error>
             do {
@@ -25,6 +26,7 @@ extension StepHandler {
                 outcome = .failure(error)
             }
             scheduler.execute(on: queue) { [self] in
+                meters?.record(label, scheduler.now - started)
                 guard var run = resumable(run, completion) else { return }
                 switch outcome {
                 case .success(let event):

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import FlowCore
 import Foundation
@@ -38,11 +39,13 @@ public final class StepHandler: EventHandler {
     let httpClient: HTTPStepClient
     /// The consumer's timeout whatever the steps are: the default wait of an `http` step without its own.
     let consumerTimeout: Duration?
+    /// The steps' metrics, nil when metrics are off.
+    let meters: StepMeters?
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
     /// stderr of `exec` steps, with `flow.consumer` added. `httpClient` serves the `http` steps
-    /// (`HTTPStepClient.shared` when nil).
+    /// (`HTTPStepClient.shared` when nil). With `metrics` the steps that wait record their durations there.
     public init(
         consumer: Pipeline.Consumer,
         topicKeys: TopicKeys,
@@ -50,7 +53,8 @@ public final class StepHandler: EventHandler {
         logger: Logger,
         seed: UInt64,
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
-        httpClient: HTTPStepClient? = nil
+        httpClient: HTTPStepClient? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) {
         name = consumer.name
         self.swiftHandlers = swiftHandlers
@@ -66,13 +70,17 @@ public final class StepHandler: EventHandler {
         queue = DispatchQueue(label: "flow.steps.\(consumer.name)")
         self.httpClient = httpClient ?? .shared
         consumerTimeout = consumer.timeout
+        let program = program
+        let meters = metrics.map { StepMeters(factory: $0, consumer: consumer.name, program: program) }
+        self.meters = meters
         workerPools = Self.workerPools(
             program,
             size: consumer.concurrency,
             timeout: timeout,
             queue: queue,
             scheduler: scheduler,
-            logger: logger
+            logger: logger,
+            restarts: meters?.workerRestarts
         )
     }
 
@@ -100,7 +108,9 @@ public final class StepHandler: EventHandler {
         case .finished(let result):
             completion(result)
         case .delay(let duration):
+            let (label, started) = (program.labels[run.next - 1], scheduler.now)
             scheduler.schedule(after: duration, on: queue) { [self, run] in
+                meters?.record(label, scheduler.now - started)
                 guard let run = resumable(run, completion) else { return }
                 proceed(run, completion)
             }
