@@ -7,7 +7,8 @@ import PackageDescription
 /// CSQLite (Debian's libsqlite3-dev, pkg-config `sqlite3`). FlowCLI bootstraps the backends
 /// (FlowCLI → FlowSQLite / FlowRedis → FlowRuntime's Broker protocol). FlowRESP, the Redis protocol client, depends on
 /// SwiftNIO only. FlowRuntime records metrics through swift-metrics' API (CoreMetrics) and never bootstraps a
-/// backend; FlowPrometheus, the Prometheus exporter, is bootstrapped by FlowCLI.
+/// backend; FlowPrometheus, the Prometheus exporter, is bootstrapped by FlowCLI. Likewise traces: FlowRuntime uses
+/// swift-distributed-tracing's API only; FlowOTel (swift-otel, OTLP/HTTP) is made by FlowCLI.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
@@ -22,6 +23,7 @@ let package = Package(
         .library(name: "FlowRESP", targets: ["FlowRESP"]),
         .library(name: "FlowRedis", targets: ["FlowRedis"]),
         .library(name: "FlowPrometheus", targets: ["FlowPrometheus"]),
+        .library(name: "FlowOTel", targets: ["FlowOTel"]),
         .library(name: "FlowCLI", targets: ["FlowCLI"]),
         .library(name: "FlowTesting", targets: ["FlowTesting"]),
         .library(name: "FlowService", targets: ["FlowService"]),
@@ -32,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // Only the OTLP/HTTP exporter: the gRPC one would build grpc-swift for nothing.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -61,6 +66,7 @@ let package = Package(
             dependencies: [
                 "FlowCore", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -91,9 +97,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "FlowOTel",
+            dependencies: [
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "FlowCLI",
             dependencies: [
                 "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite", "FlowRedis", "FlowRESP", "FlowPrometheus",
+                "FlowOTel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -15,10 +15,11 @@ if ((${#need_apt[@]})); then
 fi
 
 # Independent checkers from PyPI: the schema tests validate `flow schema` with jsonschema and PyYAML; the
-# metrics tests parse what `flow run --metrics` serves with the Prometheus client's own text parser.
-if ! python3 -c "import jsonschema, yaml, prometheus_client" 2>/dev/null; then
-    echo "test.sh: installing jsonschema, pyyaml and prometheus-client"
-    python3 -m pip install --quiet jsonschema pyyaml prometheus-client
+# metrics tests parse what `flow run --metrics` serves with the Prometheus client's own text parser; the
+# tracing tests decode OTLP with the OpenTelemetry project's protobuf definitions.
+if ! python3 -c "import jsonschema, yaml, prometheus_client, opentelemetry.proto" 2>/dev/null; then
+    echo "test.sh: installing jsonschema, pyyaml, prometheus-client and opentelemetry-proto"
+    python3 -m pip install --quiet jsonschema pyyaml prometheus-client opentelemetry-proto
 fi
 
 echo "test.sh: swift format lint --strict"

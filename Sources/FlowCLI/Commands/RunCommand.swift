@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowOTel
 import FlowRuntime
 import FlowYAML
 import Foundation
@@ -120,6 +121,19 @@ public struct RunCommand: AsyncParsableCommand {
     )
     var metricsFile: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Export OpenTelemetry traces over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318.",
+            discussion: "One trace follows each event through every topic, step, http call and exec process, "
+                + "into the dead-letter topic and out of a replay (W3C trace context in the event's traceparent "
+                + "extension). Also on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is "
+                + "set (which then take precedence); spans still buffered are sent before the run exits.",
+            valueName: "URL"
+        )
+    )
+    var otlp: String?
+
     @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
     var noProgress = false
 
@@ -131,6 +145,9 @@ public struct RunCommand: AsyncParsableCommand {
         }
         if let metrics, let problem = MetricsExport.problem(with: metrics) {
             throw ValidationError("--metrics: \(problem)")
+        }
+        if let otlp, !(otlp.hasPrefix("http://") || otlp.hasPrefix("https://")) || otlp.count < 9 {
+            throw ValidationError("--otlp: \"\(otlp)\" is not an http:// or https:// URL (e.g. http://127.0.0.1:4318)")
         }
     }
 
@@ -190,6 +207,8 @@ public struct RunCommand: AsyncParsableCommand {
             Terminal.printError("flow: \(error.message)")
             throw ExitCode(1)
         }
+        let tracing = try startTracing(environment: environment, pipeline: pipeline.name, logger: logger)
+        runOptions.tracer = tracing?.tracer
         let run = PipelineRun(pipeline: pipeline, broker: backend, options: runOptions)
         let (reasons, continuation) = AsyncStream<StopReason>.makeStream()
         // Lives until the process ends: a second signal during the drain must still find it.
@@ -203,9 +222,16 @@ public struct RunCommand: AsyncParsableCommand {
                 )
             }
         }
-        let reason = try await execute(run, reasons: reasons, continuation: continuation, logger: logger)
+        let reason: StopReason
+        do {
+            reason = try await execute(run, reasons: reasons, continuation: continuation, logger: logger)
+        } catch {
+            await tracing?.shutdown()
+            throw error
+        }
         logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
         await run.shutdown()
+        await tracing?.shutdown()
         await BrokerBootstrap.close(backend)
         withExtendedLifetime(watcher) {}
         let summary = await run.summary()
@@ -228,6 +254,25 @@ public struct RunCommand: AsyncParsableCommand {
         if let deadLetters, !(await DeadLetterDump.write(run, to: deadLetters)) { written = false }
         if let export, !(await export.finish(file: metricsFile)) { written = false }
         if summary.failed || !written { throw ExitCode(1) }
+    }
+
+    /// The trace exporter, when --otlp or the standard OTLP variables ask for one.
+    private func startTracing(environment: [String: String], pipeline: String, logger: Logger) throws -> OTLPTracing? {
+        let fromEnvironment = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].contains {
+            !(environment[$0] ?? "").isEmpty
+        }
+        guard otlp != nil || fromEnvironment else { return nil }
+        do {
+            return try OTLPTracing(
+                endpoint: otlp,
+                serviceName: "flow",
+                resource: ["flow.pipeline": pipeline],
+                logger: logger
+            )
+        } catch {
+            Terminal.printError("flow: cannot export traces: \(error)")
+            throw ExitCode(1)
+        }
     }
 
     private func makeLogger() -> Logger {

@@ -1,6 +1,7 @@
 import Dispatch
 import FlowCore
 import Logging
+import Tracing
 
 extension ConsumerRunner {
     /// Takes the result of a running attempt: records its latency and hands the outcome to `conclude`.
@@ -65,7 +66,10 @@ extension ConsumerRunner {
                     count(.processed)
                     commit(job)
                 } else {
-                    enqueue(emitted.map { ($0.topic, OutgoingRecord(key: $0.key, event: $0.event)) }, for: job)
+                    enqueue(
+                        emitted.map { ($0.topic, OutgoingRecord(key: $0.key, event: traced($0, for: job))) },
+                        for: job
+                    )
                 }
             }
         case .retry(let delay):
@@ -76,6 +80,11 @@ extension ConsumerRunner {
             deadLetter(job, reason: reason)
         case .exhausted(let reason):
             exhaust(job, reason: reason, error: job.lastError ?? reason.rawValue)
+        }
+        if let span = job.span {
+            if let message = outcome.errorMessage { span.setStatus(SpanStatus(code: .error, message: message)) }
+            span.end()
+            job.span = nil
         }
     }
 
@@ -107,6 +116,16 @@ extension ConsumerRunner {
                 for: job,
                 [
                     "flow.next_delay_ms": "\(Int(delay / .milliseconds(1)))", "flow.error": "\(job.lastError ?? "")",
+                ]
+            )
+        )
+        job.span?.addEvent(
+            SpanEvent(
+                name: "retry",
+                attributes: [
+                    "flow.attempt": .int64(Int64(job.attempt)),
+                    "flow.next_delay_ms": .int64(Int64(delay / .milliseconds(1))),
+                    "error.type": .string(job.errorType ?? "handler"),
                 ]
             )
         )
@@ -183,6 +202,7 @@ extension ConsumerRunner {
         fields["flow.offset"] = "\(job.record.position.offset)"
         fields["flow.event_id"] = "\(job.record.event.id)"
         fields["flow.attempt"] = "\(job.attempt)"
+        for (name, value) in job.traceFields { fields[name] = "\(value)" }
         return fields
     }
 }

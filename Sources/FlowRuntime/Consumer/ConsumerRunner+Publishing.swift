@@ -1,6 +1,7 @@
 import Dispatch
 import FlowCore
 import Logging
+import Tracing
 
 extension ConsumerRunner {
     /// Adds `job`'s records to this pass's commit as one step (grouped per topic); the job commits, acked in
@@ -18,6 +19,14 @@ extension ConsumerRunner {
         }
         outbox.append(job)
         outboxSteps.append(CommitStep(batches: batches, ack: job.record.position))
+    }
+
+    /// `emitted`'s event, with a `send` span (a child of the job's attempt) when tracing.
+    func traced(_ emitted: EmittedEvent, for job: Job) -> CloudEvent {
+        guard let tracing else { return emitted.event }
+        var event = emitted.event
+        job.sends.append(tracing.startSend(&event, to: emitted.topic, parent: job.span?.context))
+        return event
     }
 
     /// Publishes the dead-letter envelope of `job`; it commits once the envelope is stored.
@@ -38,7 +47,12 @@ extension ConsumerRunner {
             error: job.lastError ?? reason.rawValue
         )
         job.disposition = .deadLettered(reason)
-        enqueue([(topic, OutgoingRecord(key: job.record.key, event: envelope.wrap(job.record.event)))], for: job)
+        var wrapped = envelope.wrap(job.record.event)
+        if let tracing {
+            // The envelope stays in the event's trace: a child of the last attempt (or of the event's own send).
+            job.sends.append(tracing.startSend(&wrapped, to: topic, parent: job.span?.context))
+        }
+        enqueue([(topic, OutgoingRecord(key: job.record.key, event: wrapped))], for: job)
     }
 
     /// Sends this pass's steps in one commit, so a durable broker stores a record's emitted events (or its
@@ -76,6 +90,11 @@ extension ConsumerRunner {
                 let topics = step.batches.map { "\"\($0.topic)\"" }.joined(separator: ", ")
                 job.publishError = "publish to \(topics) failed: \(error)"
             }
+            for span in job.sends {
+                if let error = job.publishError { span.setStatus(SpanStatus(code: .error, message: error)) }
+                span.end()
+            }
+            job.sends = []
             publishesStored(job)
         }
         pump()

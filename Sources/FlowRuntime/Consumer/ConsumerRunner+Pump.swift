@@ -111,20 +111,20 @@ extension ConsumerRunner {
             armTimeoutTimer()
         }
         let record = job.record
-        logger.debug(
-            "event delivered",
-            metadata: [
-                "flow.partition": "\(record.position.partition)", "flow.offset": "\(record.position.offset)",
-                "flow.event_id": "\(record.event.id)", "flow.attempt": "\(job.attempt)",
-            ]
-        )
-        let input = HandlerInput(
+        var input = HandlerInput(
             event: record.event,
             attempt: job.attempt,
             key: record.key,
             topic: configuration.topic,
             position: record.position
         )
+        if let tracing {
+            let span = tracing.startProcess(input, group: configuration.group, consumer: configuration.name)
+            job.span = span
+            job.traceFields = tracing.logFields(of: span.context)
+            input.trace = span.context
+        }
+        logger.debug("event delivered", metadata: metadata(for: job))
         handler.handle(input) { [job] result in job.complete(result) }
     }
 

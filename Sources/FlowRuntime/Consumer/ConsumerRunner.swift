@@ -3,6 +3,7 @@ import Dispatch
 import FlowCore
 import Foundation
 import Logging
+import Tracing
 
 /// Runs one consumer member: takes records from the broker, runs the handler under the delivery policy, and
 /// commits, retries, dead-letters or counts each record.
@@ -59,6 +60,8 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
     var counters = ConsumerStats()
     /// The counters' metrics, nil when metrics are off (then recording costs nothing).
     var meters: ConsumerMeters?
+    /// The run's tracer, nil when tracing is off.
+    let tracing: EventTracer?
     var latency = LatencyHistogram()
 
     var drainCompletions: [@Sendable (DrainOutcome) -> Void] = []
@@ -66,7 +69,8 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
     var isDraining = false
     var isStopped = false
 
-    /// A runner that does nothing until `start()`; with `metrics` it records its counters there too.
+    /// A runner that does nothing until `start()`; with `metrics` it records its counters there too; with
+    /// `tracer` each attempt is a `process` span.
     public init(
         configuration: ConsumerConfiguration,
         broker: any Broker,
@@ -74,8 +78,10 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
         logger: Logger,
         random: SeededRandom,
         handler: any EventHandler,
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil,
+        tracer: (any Tracer)? = nil
     ) {
+        tracing = tracer.map(EventTracer.init(tracer:))
         self.configuration = configuration
         self.broker = broker
         self.scheduler = scheduler

@@ -1,4 +1,5 @@
 import FlowCore
+import Tracing
 
 /// One attempt at one event, as the handler sees it.
 ///
@@ -14,9 +15,19 @@ public struct HandlerInput: Sendable {
     public var topic: String
     /// Where the record is stored.
     public var position: RecordPosition
+    /// The attempt's `process` span context when the run traces (the parent of the steps' spans), else nil.
+    public var trace: InstrumentationContext?
 
     /// The input of one attempt.
-    public init(event: CloudEvent, attempt: Int, key: String?, topic: String, position: RecordPosition) {
+    public init(
+        event: CloudEvent,
+        attempt: Int,
+        key: String?,
+        topic: String,
+        position: RecordPosition,
+        trace: InstrumentationContext? = nil
+    ) {
+        self.trace = trace
         self.event = event
         self.attempt = attempt
         self.key = key

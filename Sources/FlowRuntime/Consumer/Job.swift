@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Tracing
 
 /// One record held by a `ConsumerRunner`, from receipt to commit.
 ///
@@ -40,6 +41,12 @@ final class Job: @unchecked Sendable {
     var publishError: String?
     /// Set once the commit that stored the job's publishes also acked its record.
     var ackedWithPublishes = false
+    /// The running attempt's `process` span (tracing on), ended when the attempt is concluded.
+    var span: (any Span)?
+    /// The `send` spans of the events (or the envelope) the job publishes, ended once they are stored.
+    var sends: [any Span] = []
+    /// `trace_id` and `span_id` of the latest attempt, for the job's log lines.
+    var traceFields: [String: String] = [:]
 
     init(runner: ConsumerRunner, record: BrokerRecord) {
         self.runner = runner
@@ -62,6 +69,8 @@ final class Job: @unchecked Sendable {
         next.lastFailure = lastFailure
         next.lastError = lastError
         next.errorType = errorType
+        next.span = span
+        next.traceFields = traceFields
         next.isProbe = isProbe
         return next
     }

@@ -73,7 +73,8 @@ public final class PipelineRun: @unchecked Sendable {
                 seed: seed,
                 swiftHandlers: options.swiftHandlers,
                 httpClient: httpClient,
-                metrics: options.metrics
+                metrics: options.metrics,
+                tracer: options.tracer
             )
             let runner = ConsumerRunner(
                 configuration: ConsumerConfiguration(consumer, pastCapacity: feedback[consumer.name] ?? []),
@@ -82,7 +83,8 @@ public final class PipelineRun: @unchecked Sendable {
                 logger: logger,
                 random: SeededRandom(seed: Seeds.derive(seed, "delivery")),
                 handler: handler,
-                metrics: options.metrics
+                metrics: options.metrics,
+                tracer: options.tracer
             )
             try await runner.start()
             consumers.append((consumer, runner, handler))
@@ -106,7 +108,8 @@ public final class PipelineRun: @unchecked Sendable {
                 seed: options.seed,
                 input: options.standardInput,
                 resume: resume,
-                metrics: options.metrics
+                metrics: options.metrics,
+                tracer: options.tracer
             )
             producers.append((producer, runner))
         }

@@ -2,6 +2,7 @@ import CoreMetrics
 import FlowCore
 import Foundation
 import Logging
+import Tracing
 
 /// How to run a pipeline: everything a run depends on besides the pipeline, injected.
 public struct RunOptions: Sendable {
@@ -22,6 +23,9 @@ public struct RunOptions: Sendable {
     /// Where the run records its metrics (docs/observability.md); nil, the default, records none and costs
     /// nothing. The run never bootstraps `MetricsSystem`: pass `MetricsSystem.factory` to use the global one.
     public var metrics: (any MetricsFactory)?
+    /// Where the run's spans go (docs/observability.md); nil, the default, traces nothing and costs nothing.
+    /// The run never bootstraps `InstrumentationSystem`.
+    public var tracer: (any Tracer)?
     /// How often, with metrics on, every group's lag per partition is sampled into `flow.consumer.lag`.
     public var lagSampleInterval: Duration
 
@@ -35,6 +39,7 @@ public struct RunOptions: Sendable {
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
         parts: RunParts = .all,
         metrics: (any MetricsFactory)? = nil,
+        tracer: (any Tracer)? = nil,
         lagSampleInterval: Duration = .seconds(1)
     ) {
         self.seed = seed
@@ -46,6 +51,7 @@ public struct RunOptions: Sendable {
         self.swiftHandlers = swiftHandlers
         self.parts = parts
         self.metrics = metrics
+        self.tracer = tracer
         self.lagSampleInterval = lagSampleInterval
     }
 }

@@ -15,7 +15,8 @@ extension StepHandler {
         guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else {
             throw EvaluationError("url \"\(display)\" is not an http:// or https:// URL")
         }
-        var headers: [(name: String, value: String)] = []
+        // The step's own headers come after the trace context's, so a step may replace `traceparent`.
+        var headers = run.traceHeaders.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         for name in step.headers.keys.sorted() {
             headers.append((name, try step.headers[name]!.renderString(&run.context)))
         }
@@ -51,11 +52,9 @@ extension StepHandler {
         Task { [self] in
             let reply = await client.post(request, timeout: timeout)
             scheduler.execute(on: queue) { [self] in
-                if let meters {
-                    meters.record(label, scheduler.now - started)
-                    meters.count(reply)
-                }
+                meters?.count(reply)
                 let outcome = HTTPStepOutcome(reply, url: request.displayURL, now: scheduler.wallClock)
+                stepEnded(run, label: label, since: started, failure: outcome.failureMessage)
                 if let result = continuation(after: outcome, label: label, run, completion) {
                     completion(result)
                 }

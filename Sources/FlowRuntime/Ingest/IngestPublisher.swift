@@ -1,6 +1,7 @@
 import Dispatch
 import FlowCore
 import Synchronization
+import Tracing
 
 /// Publishes ingested events to one topic without ever waiting for room, so an HTTP client is told "full"
 /// at once instead of being held while the topic is at capacity.
@@ -29,6 +30,8 @@ final class IngestPublisher: Sendable {
     let queue: DispatchQueue
     /// Called for every stored event, on `queue`.
     let onStored: @Sendable () -> Void
+    /// The run's tracer: each event gets a `send` span, a child of the trace context it came with.
+    let tracing: EventTracer?
     /// Requests waiting for the next flush.
     private let batch = Mutex<[(record: OutgoingRecord, answer: CheckedContinuation<Result, Never>)]>([])
 
@@ -38,8 +41,10 @@ final class IngestPublisher: Sendable {
         keys: TopicKeys,
         scheduler: any FlowScheduler,
         queue: DispatchQueue,
-        onStored: @escaping @Sendable () -> Void = {}
+        onStored: @escaping @Sendable () -> Void = {},
+        tracing: EventTracer? = nil
     ) {
+        self.tracing = tracing
         self.broker = broker
         self.topic = topic
         self.keys = keys
@@ -50,6 +55,20 @@ final class IngestPublisher: Sendable {
 
     /// Offers `event` to the broker and reports whether it was stored.
     func publish(_ event: CloudEvent) async -> Result {
+        guard let tracing else { return await offer(event) }
+        var event = event
+        let span = tracing.startSend(&event, to: topic)
+        let result = await offer(event)
+        switch result {
+        case .stored: break
+        case .full: span.setStatus(SpanStatus(code: .error, message: "topic \"\(topic)\" is full"))
+        case .rejected(let message), .failed(let message): span.setStatus(SpanStatus(code: .error, message: message))
+        }
+        span.end()
+        return result
+    }
+
+    private func offer(_ event: CloudEvent) async -> Result {
         let key: String?
         do {
             key = try keys.key(for: event, on: topic)

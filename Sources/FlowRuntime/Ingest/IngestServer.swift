@@ -98,11 +98,18 @@ struct IngestEndpoint: Sendable {
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
-            if name == "content-type" || name.hasPrefix("ce-") { headers[name] = field.value }
+            if name == "content-type" || name.hasPrefix("ce-") || Self.traceHeaders.contains(name) {
+                headers[name] = field.value
+            }
         }
-        let event: CloudEvent
+        var event: CloudEvent
         do throws(MalformedLineError) {
             event = try IngestDecoder.decode(headers: headers, body: Array(body.readableBytesView))
+            // W3C trace context headers carry the sender's trace when the event itself carries none.
+            if event.extensions["traceparent"] == nil, let parent = headers["traceparent"] {
+                event.extensions["traceparent"] = .string(parent)
+                if let state = headers["tracestate"] { event.extensions["tracestate"] = .string(state) }
+            }
         } catch {
             let raw = String(decoding: body.readableBytesView, as: UTF8.self)
             onMalformed(MalformedInput(origin: .request(path: path), raw: raw, error: error.message))
@@ -124,6 +131,9 @@ struct IngestEndpoint: Sendable {
             return Self.error(.internalServerError, message)
         }
     }
+
+    /// The W3C trace context headers a request may carry.
+    static let traceHeaders: Set<String> = ["traceparent", "tracestate"]
 
     /// A JSON error answer: `{"error": message}`.
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -24,7 +24,8 @@ extension ProducerRunner {
             keys: target.keys,
             scheduler: scheduler,
             queue: DispatchQueue(label: "flow.producer.\(producer.name).ingest"),
-            onStored: { [self] in stored(published: 1, deadLettered: 0) }
+            onStored: { [self] in stored(published: 1, deadLettered: 0) },
+            tracing: tracing
         )
         let port = port
         let logger = logger

@@ -4,6 +4,7 @@ import FlowCore
 import Foundation
 import Logging
 import Synchronization
+import Tracing
 
 /// Runs one pipeline producer: generates events, reads JSON lines or serves HTTP (docs/http.md), keys them by
 /// `TopicKeys` and publishes them to the producer's topic; malformed input goes to its dead-letter topic or
@@ -50,6 +51,8 @@ public final class ProducerRunner: @unchecked Sendable {
     let counters = Mutex(ProducerStats())
     /// The counters' metrics, nil when metrics are off.
     let meters: ProducerMeters?
+    /// The run's tracer, nil when tracing is off: each stored event then gets a `send` span.
+    let tracing: EventTracer?
 
     var phase = Phase.idle
     var completion: (@Sendable (ProducerOutcome) -> Void)?
@@ -81,7 +84,8 @@ public final class ProducerRunner: @unchecked Sendable {
     /// stream is `Seeds.derive(seed, producer.name)`. `input` replaces standard input for a `stdin:`
     /// producer (the runner never closes it). `resume` is the checkpoint `broker` stored last for this
     /// producer: used when the broker is durable and the checkpoint is of this producer's source. With
-    /// `metrics` the runner records its counters there too.
+    /// `metrics` the runner records its counters there too; with `tracer` every event it stores gets a `send`
+    /// span.
     public init(
         producer: Pipeline.Producer,
         topicKeys: TopicKeys,
@@ -91,8 +95,10 @@ public final class ProducerRunner: @unchecked Sendable {
         seed: UInt64,
         input: FileHandle? = nil,
         resume: ProducerCheckpoint? = nil,
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil,
+        tracer: (any Tracer)? = nil
     ) {
+        tracing = tracer.map(EventTracer.init(tracer:))
         self.producer = producer
         target = ProducerTarget(
             producer: producer.name,
@@ -243,14 +249,29 @@ public final class ProducerRunner: @unchecked Sendable {
     func dispatch(_ batch: ProducerBatch) {
         dispatchPrecondition(condition: .onQueue(queue))
         for input in batch.malformed { report(input) }
+        var batch = batch
+        var recordSpans: [any Span] = []
+        var deadLetterSpans: [any Span] = []
+        if let tracing {
+            for index in batch.records.indices {
+                recordSpans.append(tracing.startSend(&batch.records[index].event, to: producer.to))
+            }
+            if let deadLetter = producer.deadLetter {
+                for index in batch.deadLetters.indices {
+                    deadLetterSpans.append(tracing.startSend(&batch.deadLetters[index].event, to: deadLetter))
+                }
+            }
+        }
         if checkpoints != nil {
-            return publish(batch.steps(to: producer.to, deadLetter: producer.deadLetter))
+            let steps = batch.steps(to: producer.to, deadLetter: producer.deadLetter)
+            return publish(steps, spans: recordSpans + deadLetterSpans)
         }
         if !batch.records.isEmpty {
-            publish(batch.records, to: producer.to, published: batch.records.count, deadLettered: 0)
+            publish(batch.records, to: producer.to, published: batch.records.count, deadLettered: 0, spans: recordSpans)
         }
         if let deadLetter = producer.deadLetter, !batch.deadLetters.isEmpty {
-            publish(batch.deadLetters, to: deadLetter, published: 0, deadLettered: batch.deadLetters.count)
+            let count = batch.deadLetters.count
+            publish(batch.deadLetters, to: deadLetter, published: 0, deadLettered: count, spans: deadLetterSpans)
         }
     }
 
@@ -283,12 +304,14 @@ public final class ProducerRunner: @unchecked Sendable {
         _ records: [OutgoingRecord],
         to topic: String,
         published: Int,
-        deadLettered: Int
+        deadLettered: Int,
+        spans: [any Span]
     ) {
         inFlight += 1
         broker.publish(records, to: topic, queue: queue) { result in
             dispatchPrecondition(condition: .onQueue(self.queue))
             self.inFlight -= 1
+            Self.end(spans, result)
             switch result {
             case .success:
                 self.stored(published: published, deadLettered: deadLettered)
@@ -299,8 +322,9 @@ public final class ProducerRunner: @unchecked Sendable {
         }
     }
 
-    /// Hands `steps` to the broker as one in-flight batch, counting what each stored run of them published.
-    private func publish(_ steps: [ProducerStep]) {
+    /// Hands `steps` to the broker as one in-flight batch, counting what each stored run of them published;
+    /// `spans` (of their events) end once the last run is stored.
+    private func publish(_ steps: [ProducerStep], spans: [any Span]) {
         guard !steps.isEmpty else { return }
         inFlight += 1
         let topic = producer.to
@@ -316,8 +340,17 @@ public final class ProducerRunner: @unchecked Sendable {
                 self.end(.failed("producer \"\(self.producer.name)\" cannot publish to topic \"\(topic)\": \(error)"))
             }
             guard range.upperBound == steps.count else { return }
+            Self.end(spans, result)
             self.inFlight -= 1
             self.resume()
+        }
+    }
+
+    /// Ends the `send` spans of a publish, failed with its error.
+    private static func end(_ spans: [any Span], _ result: Result<Void, BrokerError>) {
+        for span in spans {
+            if case .failure(let error) = result { span.setStatus(SpanStatus(code: .error, message: "\(error)")) }
+            span.end()
         }
     }
 

@@ -17,7 +17,7 @@ struct ExecCommand: Sendable {
     /// The program's absolute path, or why none was found.
     let executable: Result<String, Unresolved>
     /// The parent's environment plus the step's `env` (the step wins).
-    let environment: [String: String]
+    var environment: [String: String]
     /// The child's working directory; nil for the parent's.
     let directory: String?
     let permanentExitCodes: Set<Int32>

@@ -79,10 +79,12 @@ final class ExecWorkerPool: @unchecked Sendable {
     }
 
     /// Sends `event` to a worker; `completion` gets the reply's outcome, or a retryable failure when the worker
-    /// serving it ends, breaks or times out first (at `deadline`, on the scheduler's clock). Call on `queue`.
+    /// serving it ends, breaks or times out first (at `deadline`, on the scheduler's clock). `trace` (the
+    /// step's `traceparent`, `tracestate`) goes in the request beside the event. Call on `queue`.
     func submit(
         _ event: CloudEvent,
         deadline: Duration?,
+        trace: [String: String] = [:],
         completion: @escaping @Sendable (ExecOutcome) -> Void
     ) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -93,7 +95,7 @@ final class ExecWorkerPool: @unchecked Sendable {
         nextID += 1
         let request = ExecWorkerRequest(
             id: nextID,
-            line: WorkerReply.request(id: String(nextID), event: event),
+            line: WorkerReply.request(id: String(nextID), event: event, trace: trace),
             deadline: deadline,
             completion: completion
         )

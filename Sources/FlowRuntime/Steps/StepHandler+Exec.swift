@@ -22,8 +22,8 @@ extension StepHandler {
             return
         }
         if command.worker, let pool = workerPools[label] {
-            pool.submit(run.event, deadline: run.deadline) { [self] outcome in
-                meters?.record(label, scheduler.now - started)
+            pool.submit(run.event, deadline: run.deadline, trace: run.traceHeaders) { [self] outcome in
+                stepEnded(run, label: label, since: started, failure: outcome.failureMessage)
                 if let result = continuation(after: outcome, label: label, run, completion) {
                     completion(result)
                 }
@@ -32,6 +32,8 @@ extension StepHandler {
         }
         var logger = logger
         for (key, value) in run.metadata { logger[metadataKey: key] = value }
+        var command = command
+        for (name, value) in run.traceHeaders { command.environment[name.uppercased()] = value }
         let process = ExecProcess(
             command: command,
             executable: executable,
@@ -42,7 +44,7 @@ extension StepHandler {
         let input = run.event.jsonBytes + [0x0A]
         let limit = timeout.flatMap { timeout in run.deadline.map { (timeout: timeout, deadline: $0) } }
         process.start(input: input, limit: limit) { [self] outcome in
-            meters?.record(label, scheduler.now - started)
+            stepEnded(run, label: label, since: started, failure: outcome.failureMessage)
             if let result = continuation(after: outcome, label: label, run, completion) {
                 completion(result)
             }

@@ -17,53 +17,74 @@ extension StepHandler {
     /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
     /// naming the step: the same event would fail the same way on every retry.
     func execute(_ run: inout StepRun) -> Stop {
-        let instructions = program.instructions
-        while run.next < instructions.count {
+        while run.next < program.instructions.count {
             let index = run.next
             run.next += 1
-            do throws(EvaluationError) {
-                switch instructions[index] {
-                case .filter(let condition):
-                    if try !holds(condition, &run) { return .finished(.filtered) }
-                case .log(let message, let level):
-                    let text = try message.renderString(&run.context)
-                    logger.log(level: level, "\(text)", metadata: run.metadata)
-                case .set(let assignments):
-                    for assignment in assignments {
-                        let value = try Self.render(assignment.value, &run.context)
-                        try Self.assign(value, to: assignment.target, in: &run.context.event!)
-                    }
-                case .emit(let emit):
-                    try self.emit(emit, &run)
-                case .branch(let condition, let otherwise):
-                    if try !holds(condition, &run) { run.next = otherwise }
-                case .jump(let target):
-                    run.next = target
-                case .delay(let duration):
-                    return .delay(duration)
-                case .fail(let fail):
-                    guard try holds(fail.when, &run) else { continue }
-                    let message = try fail.message?.renderString(&run.context) ?? "declared fault"
-                    return .finished(.failure(message: message, permanent: fail.permanent))
-                case .drop(let when):
-                    if try holds(when, &run) { return .finished(.dropped) }
-                case .exec(let command):
-                    return .exec(command, label: program.labels[index])
-                case .swift(let name):
-                    return .swift(name, label: program.labels[index])
-                case .http(let step):
-                    return .http(try request(step, &run), timeout: httpTimeout(step), label: program.labels[index])
-                }
-            } catch {
-                return .finished(
-                    .failure(
-                        message: "expression failed in \(program.labels[index]): \(error.message)",
-                        permanent: true
-                    )
-                )
+            guard let tracing, let parent = run.trace, program.isStep(index) else {
+                if let stop = perform(index, &run) { return stop }
+                continue
             }
+            let span = tracing.startStep(program.labels[index], parent: parent)
+            run.stepSpan = span
+            run.traceHeaders = tracing.headers(of: span.context)
+            guard let stop = perform(index, &run) else {
+                run.endStep()
+                continue
+            }
+            switch stop {
+            case .finished(let result): run.endStep(result)
+            case .delay, .exec, .swift, .http: break  // ended when the step resumes
+            }
+            return stop
         }
         return .finished(.success(emitted: run.emitted))
+    }
+
+    /// Runs instruction `index`; nil to go on with the next one.
+    private func perform(_ index: Int, _ run: inout StepRun) -> Stop? {
+        let instructions = program.instructions
+        do throws(EvaluationError) {
+            switch instructions[index] {
+            case .filter(let condition):
+                if try !holds(condition, &run) { return .finished(.filtered) }
+            case .log(let message, let level):
+                let text = try message.renderString(&run.context)
+                logger.log(level: level, "\(text)", metadata: run.metadata)
+            case .set(let assignments):
+                for assignment in assignments {
+                    let value = try Self.render(assignment.value, &run.context)
+                    try Self.assign(value, to: assignment.target, in: &run.context.event!)
+                }
+            case .emit(let emit):
+                try self.emit(emit, &run)
+            case .branch(let condition, let otherwise):
+                if try !holds(condition, &run) { run.next = otherwise }
+            case .jump(let target):
+                run.next = target
+            case .delay(let duration):
+                return .delay(duration)
+            case .fail(let fail):
+                guard try holds(fail.when, &run) else { return nil }
+                let message = try fail.message?.renderString(&run.context) ?? "declared fault"
+                return .finished(.failure(message: message, permanent: fail.permanent))
+            case .drop(let when):
+                if try holds(when, &run) { return .finished(.dropped) }
+            case .exec(let command):
+                return .exec(command, label: program.labels[index])
+            case .swift(let name):
+                return .swift(name, label: program.labels[index])
+            case .http(let step):
+                return .http(try request(step, &run), timeout: httpTimeout(step), label: program.labels[index])
+            }
+        } catch {
+            return .finished(
+                .failure(
+                    message: "expression failed in \(program.labels[index]): \(error.message)",
+                    permanent: true
+                )
+            )
+        }
+        return nil
     }
 
     /// The boolean value of a condition (true when there is none); any other type is an error.

@@ -26,7 +26,9 @@ extension StepHandler {
                 outcome = .failure(error)
             }
             scheduler.execute(on: queue) { [self] in
-                meters?.record(label, scheduler.now - started)
+                var failure: String?
+                if case .failure(let error) = outcome { failure = "\(error)" }
+                stepEnded(run, label: label, since: started, failure: failure)
                 guard var run = resumable(run, completion) else { return }
                 switch outcome {
                 case .success(let event):

@@ -3,6 +3,7 @@ import Dispatch
 import FlowCore
 import Foundation
 import Logging
+import Tracing
 
 /// Runs a pipeline consumer's `filter` and `steps` for each event (docs/steps.md).
 ///
@@ -41,11 +42,14 @@ public final class StepHandler: EventHandler {
     let consumerTimeout: Duration?
     /// The steps' metrics, nil when metrics are off.
     let meters: StepMeters?
+    /// The run's tracer, nil when tracing is off.
+    let tracing: EventTracer?
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
     /// stderr of `exec` steps, with `flow.consumer` added. `httpClient` serves the `http` steps
-    /// (`HTTPStepClient.shared` when nil). With `metrics` the steps that wait record their durations there.
+    /// (`HTTPStepClient.shared` when nil). With `metrics` the steps that wait record their durations there;
+    /// with `tracer` each step of a traced attempt gets a span.
     public init(
         consumer: Pipeline.Consumer,
         topicKeys: TopicKeys,
@@ -54,9 +58,11 @@ public final class StepHandler: EventHandler {
         seed: UInt64,
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
         httpClient: HTTPStepClient? = nil,
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil,
+        tracer: (any Tracer)? = nil
     ) {
         name = consumer.name
+        tracing = tracer.map(EventTracer.init(tracer:))
         self.swiftHandlers = swiftHandlers
         program = StepProgram(consumer)
         self.topicKeys = topicKeys
@@ -92,12 +98,13 @@ public final class StepHandler: EventHandler {
     }
 
     public func handle(_ delivery: HandlerInput, completion: @escaping @Sendable (HandlerResult) -> Void) {
-        let run = StepRun(
+        var run = StepRun(
             delivery,
             seed: seed,
             now: scheduler.wallClock,
             deadline: timeout.map { scheduler.now + $0 }
         )
+        if let tracing, let trace = delivery.trace { run.traceFields = tracing.logFields(of: trace) }
         proceed(run, completion)
     }
 
@@ -110,7 +117,7 @@ public final class StepHandler: EventHandler {
         case .delay(let duration):
             let (label, started) = (program.labels[run.next - 1], scheduler.now)
             scheduler.schedule(after: duration, on: queue) { [self, run] in
-                meters?.record(label, scheduler.now - started)
+                stepEnded(run, label: label, since: started)
                 guard let run = resumable(run, completion) else { return }
                 proceed(run, completion)
             }

@@ -43,6 +43,15 @@ struct StepProgram: Sendable {
         }
     }
 
+    /// Whether instruction `index` is a step of the file (or the filter), not a jump a route compiled to: what
+    /// gets a span of its own.
+    func isStep(_ index: Int) -> Bool {
+        switch instructions[index] {
+        case .branch, .jump: false
+        default: true
+        }
+    }
+
     /// The program of `consumer`: its `filter` first, then its steps.
     init(_ consumer: Pipeline.Consumer) {
         if let filter = consumer.filter { append(.filter(filter), label: "filter") }

@@ -1,6 +1,7 @@
 import FlowCore
 import Foundation
 import Logging
+import Tracing
 
 /// The state of one invocation of a `StepHandler`: the event as the steps have changed it so far, the events
 /// emitted so far, and where to continue. A value: it travels with the invocation across a `delay` or an
@@ -17,6 +18,15 @@ struct StepRun: Sendable {
     /// When the attempt's timeout expires on the scheduler's monotonic clock; nil without a timeout (or
     /// when the program never suspends, so the runner's own timer is enough).
     let deadline: Duration?
+    /// The attempt's `process` span context, the parent of each step's span; nil when tracing is off.
+    let trace: InstrumentationContext?
+    /// The span of the step running now (ended when it finishes, or when a step that waits resumes).
+    var stepSpan: (any Span)?
+    /// The current step's trace context as headers (`traceparent`, `tracestate`): for `http` requests and
+    /// `exec` environments. Empty when tracing is off.
+    var traceHeaders: [String: String] = [:]
+    /// `trace_id` and `span_id` of the attempt, for every log line of the steps. Empty when tracing is off.
+    var traceFields: [String: String] = [:]
 
     /// A run of `input` from the first instruction.
     init(_ input: HandlerInput, seed: UInt64, now: Date, deadline: Duration?) {
@@ -27,6 +37,7 @@ struct StepRun: Sendable {
             now: now
         )
         self.deadline = deadline
+        trace = input.trace
     }
 
     /// The current event.
@@ -37,7 +48,9 @@ struct StepRun: Sendable {
 
     /// The per-event log fields (the handler's logger adds `flow.consumer`).
     var metadata: Logger.Metadata {
-        ["flow.event_id": "\(event.id)", "flow.attempt": "\(context.attempt)"]
+        var fields: Logger.Metadata = ["flow.event_id": "\(event.id)", "flow.attempt": "\(context.attempt)"]
+        for (name, value) in traceFields { fields[name] = "\(value)" }
+        return fields
     }
 
     /// The random stream of one attempt at one record: a function of the handler's seed, the record's position

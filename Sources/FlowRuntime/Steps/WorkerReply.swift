@@ -49,11 +49,18 @@ struct WorkerReply: Equatable, Sendable {
         }
     }
 
-    /// The request line for `event`: `{"id":"<id>","event":<structured CloudEvent>}` and a newline.
-    static func request(id: String, event: CloudEvent) -> [UInt8] {
+    /// The request line for `event`: `{"id":"<id>","event":<structured CloudEvent>}` and a newline, with the
+    /// step's `traceparent` and `tracestate` beside `id` when traced.
+    static func request(id: String, event: CloudEvent, trace: [String: String] = [:]) -> [UInt8] {
         var writer = JSONWriter(capacity: 512)
         writer.raw("{\"id\":")
         writer.writeString(id)
+        for name in trace.keys.sorted() {
+            writer.raw(",")
+            writer.writeString(name)
+            writer.raw(":")
+            writer.writeString(trace[name]!)
+        }
         writer.raw(",\"event\":")
         event.writeJSON(to: &writer)
         writer.raw("}\n")
