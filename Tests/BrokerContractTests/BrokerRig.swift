@@ -1,6 +1,7 @@
 import Dispatch
 import FlowCore
 import FlowRuntime
+import FlowSQLite
 import FlowTesting
 import Foundation
 import Synchronization
@@ -31,7 +32,22 @@ final class BrokerRig {
         scheduler.settle()
         try await backend.crash(broker, location)
         broker = MemoryBroker(scheduler: scheduler)  // lets go of the old one, and so of its lock
-        broker = try await backend.open(scheduler, location)
+        broker = try await reopen()
+    }
+
+    /// Opens the state again. A store's `flock` belongs to its open file description, which a child that
+    /// another test of this process is spawning shares from its fork until its exec closes it: the lock the
+    /// old broker released can linger that long, so a refusal is retried for a bounded while.
+    private func reopen() async throws -> any TopicListing {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            do {
+                return try await backend.open(scheduler, location)
+            } catch let error as SQLiteStoreError where error.message.hasPrefix("another flow run owns") {
+                guard ContinuousClock.now < deadline else { throw error }
+                await Task.yield()
+            }
+        }
     }
 
     func join(
