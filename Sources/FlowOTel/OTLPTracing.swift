@@ -17,7 +17,8 @@ public final class OTLPTracing: Sendable {
 
     /// A tracer exporting to `endpoint`, a base URL (`http://collector:4318`, to which `/v1/traces` is added)
     /// or the traces URL itself; nil leaves the endpoint to `OTEL_EXPORTER_OTLP_ENDPOINT` and
-    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, which swift-otel reads (and which, when set, take precedence).
+    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, which swift-otel reads (and which, when set, take precedence: a
+    /// caller that wants `endpoint` to win sets the latter to `tracesURL(endpoint)`).
     /// `serviceName` is the resource's `service.name` unless `OTEL_SERVICE_NAME` says otherwise, `resource`
     /// its other attributes. Diagnostics of the exporter (a collector that cannot be reached) go to `logger`.
     public init(endpoint: String?, serviceName: String, resource: [String: String], logger: Logger) throws {
@@ -51,8 +52,8 @@ public final class OTLPTracing: Sendable {
         }
     }
 
-    /// `endpoint` with `/v1/traces` appended unless it names that path already.
-    static func tracesURL(_ endpoint: String) -> String {
+    /// `endpoint` with `/v1/traces` appended unless it names that path already: the traces URL of a base URL.
+    public static func tracesURL(_ endpoint: String) -> String {
         if endpoint.hasSuffix("/v1/traces") { return endpoint }
         return endpoint.hasSuffix("/") ? endpoint + "v1/traces" : endpoint + "/v1/traces"
     }

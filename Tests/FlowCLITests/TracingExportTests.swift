@@ -76,7 +76,11 @@ struct TracingExportTests {
         let outcome = try ChildProcess.run(
             try FlowBinaryTests.flowBinary(),
             ["run", file, "--until-idle", "--otlp", "http://127.0.0.1:\(listening)", "--log-format", "json"],
-            in: directory
+            in: directory,
+            // The flag wins over the standard variable (port 9 answers nothing).
+            environment: ProcessInfo.processInfo.environment.merging(
+                ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:9/v1/traces"]
+            ) { _, new in new }
         )
         #expect(outcome.status == 0, "\(outcome)")
 

@@ -128,7 +128,7 @@ public struct RunCommand: AsyncParsableCommand {
             discussion: "One trace follows each event through every topic, step, http call and exec process, "
                 + "into the dead-letter topic and out of a replay (W3C trace context in the event's traceparent "
                 + "extension). Also on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is "
-                + "set (which then take precedence); spans still buffered are sent before the run exits.",
+                + "set (the flag wins over them, and exec handlers inherit it as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); spans still buffered are sent before the run exits.",
             valueName: "URL"
         )
     )
@@ -262,6 +262,11 @@ public struct RunCommand: AsyncParsableCommand {
             !(environment[$0] ?? "").isEmpty
         }
         guard otlp != nil || fromEnvironment else { return nil }
+        if let otlp {
+            // The flag wins over the variables (swift-otel lets them override its configuration), and exec
+            // handlers that export traces themselves inherit the same collector.
+            setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", OTLPTracing.tracesURL(otlp), 1)
+        }
         do {
             return try OTLPTracing(
                 endpoint: otlp,
