@@ -110,7 +110,7 @@ let package = Package(
             name: "FlowCLI",
             dependencies: [
                 "FlowCore", "FlowYAML", "FlowRuntime", "FlowSQLite", "FlowRedis", "FlowRESP", "FlowPrometheus",
-                "FlowOTel",
+                "FlowOTel", "FlowTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -24,9 +24,12 @@ public final class PipelineHarness: Sendable {
     public let run: PipelineRun
     /// Every log record of the run, at `trace` and above, stamped with virtual time.
     public let logs: VirtualTimeLog
+    /// Every record the broker stored, kept after the broker deleted it.
+    let journal = RecordingJournal()
 
     /// Loads `yaml` with the real loader and starts it (consumers join, then producers start); with `metrics`
-    /// the run records its metrics there.
+    /// the run records its metrics there, `parts` says which producers and consumers run, `stepMocks` which
+    /// steps are replaced by scripted outcomes.
     /// Throws `HarnessError.invalid` with the diagnostics when the pipeline does not load.
     public static func start(
         yaml: String,
@@ -36,18 +39,45 @@ public final class PipelineHarness: Sendable {
         grace: Duration = .seconds(10),
         standardInput: FileHandle = FileHandle.nullDevice,
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil,
+        parts: RunParts = .all,
+        stepMocks: [StepMock] = []
     ) async throws -> PipelineHarness {
         let options = LoaderOptions(environment: environment, swiftHandlers: swiftHandlers.names)
         let loaded = PipelineLoader(options: options).load(text: yaml, file: file)
         guard let pipeline = loaded.pipeline else { throw HarnessError.invalid(loaded.diagnostics) }
+        return try await start(
+            pipeline: pipeline,
+            seed: seed,
+            grace: grace,
+            standardInput: standardInput,
+            swiftHandlers: swiftHandlers,
+            metrics: metrics,
+            parts: parts,
+            stepMocks: stepMocks
+        )
+    }
+
+    /// Starts an already loaded `pipeline` (see `start(yaml:)`).
+    public static func start(
+        pipeline: Pipeline,
+        seed: UInt64 = 1,
+        grace: Duration = .seconds(10),
+        standardInput: FileHandle = FileHandle.nullDevice,
+        swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
+        metrics: (any MetricsFactory)? = nil,
+        parts: RunParts = .all,
+        stepMocks: [StepMock] = []
+    ) async throws -> PipelineHarness {
         let harness = PipelineHarness(
             pipeline: pipeline,
             seed: seed,
             grace: grace,
             standardInput: standardInput,
             swiftHandlers: swiftHandlers,
-            metrics: metrics
+            metrics: metrics,
+            parts: parts,
+            stepMocks: stepMocks
         )
         try await harness.run.start()
         harness.scheduler.settle()
@@ -60,26 +90,26 @@ public final class PipelineHarness: Sendable {
         grace: Duration,
         standardInput: FileHandle,
         swiftHandlers: SwiftHandlerRegistry,
-        metrics: (any MetricsFactory)?
+        metrics: (any MetricsFactory)?,
+        parts: RunParts,
+        stepMocks: [StepMock]
     ) {
         self.pipeline = pipeline
         scheduler = ManualScheduler()
-        broker = MemoryBroker(scheduler: scheduler)
+        broker = MemoryBroker(scheduler: scheduler, journal: journal)
         logs = VirtualTimeLog(scheduler: scheduler)
-        let logger = logs.logger()
-        run = PipelineRun(
-            pipeline: pipeline,
-            broker: broker,
-            options: RunOptions(
-                seed: seed,
-                grace: grace,
-                scheduler: scheduler,
-                logger: logger,
-                standardInput: standardInput,
-                swiftHandlers: swiftHandlers,
-                metrics: metrics
-            )
+        var options = RunOptions(
+            seed: seed,
+            grace: grace,
+            scheduler: scheduler,
+            logger: logs.logger(),
+            standardInput: standardInput,
+            swiftHandlers: swiftHandlers,
+            parts: parts,
+            metrics: metrics
         )
+        options.stepMocks = stepMocks
+        run = PipelineRun(pipeline: pipeline, broker: broker, options: options)
     }
 
     /// Moves the manual clock forward, running everything that falls due.
@@ -126,6 +156,12 @@ public final class PipelineHarness: Sendable {
     /// The events a topic holds now (dead-letter topics keep theirs).
     public func events(of topic: String) async throws -> [CloudEvent] {
         try await broker.records(of: topic).map(\.event)
+    }
+
+    /// Every event stored in `topic` during the run, in the order stored, whether or not it was consumed
+    /// since.
+    public func storedEvents(of topic: String) -> [CloudEvent] {
+        journal.events(of: topic)
     }
 
     /// Shuts the run down (producers end, then consumers drain, each within the grace) while moving the clock

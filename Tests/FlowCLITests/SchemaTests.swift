@@ -126,12 +126,14 @@ struct SchemaTests {
 
     // MARK: An independent validator
 
-    /// Every `*.yml` and `*.yaml` below `pipelines/` and `examples/` (when it exists), relative to the root.
+    /// Every pipeline (`*.yml`, `*.yaml`, not a `*.test.yml` test file) below `pipelines/` and `examples/`,
+    /// relative to the root.
     static var shippedFiles: [String] {
         ["pipelines", "examples"].flatMap { folder -> [String] in
             let url = ChildProcess.packageRoot.appendingPathComponent(folder)
             let found = FileManager.default.enumerator(atPath: url.path)?.allObjects as? [String] ?? []
-            return found.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.map { "\(folder)/\($0)" }
+            return found.filter { ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) && !$0.contains(".test.") }
+                .map { "\(folder)/\($0)" }
         }
         .sorted()
     }

@@ -9,7 +9,8 @@ public struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check pipeline files and report every problem at once.",
         discussion: """
-            Runs the same loader as `flow run`, so a file that validates also loads for running. \
+            Runs the same loader as `flow run`, so a file that validates also loads for running. Test files \
+            (*.test.yml, see `flow test`) are checked too, with the pipeline each names. \
             Exit status: 0 when clean (warnings allowed unless --strict), 1 when any file has an error, \
             64 for a usage mistake.
 
@@ -86,6 +87,12 @@ public struct ValidateCommand: ParsableCommand {
         var diagnostics = missing
         var sources = SourceCache()
         for file in files {
+            // A test file (`tests:` and no `topics:`) is checked as one, with the pipeline it names.
+            if let text = try? String(contentsOfFile: file, encoding: .utf8), TestFileLoader.isTestFile(text) {
+                sources.add(text, for: file)
+                diagnostics += TestFileLoader().load(text: text, file: file).diagnostics
+                continue
+            }
             let result = loader.load(contentsOf: file)
             if let text = result.source { sources.add(text, for: file) }
             diagnostics += result.diagnostics

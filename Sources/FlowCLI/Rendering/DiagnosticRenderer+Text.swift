@@ -9,6 +9,14 @@ extension DiagnosticRenderer {
         return blocks.joined(separator: "\n\n")
     }
 
+    /// Each diagnostic with its excerpt and hint, without the summary line (for reports of their own, such
+    /// as `flow test`'s).
+    static func renderBlocks(_ diagnostics: [Diagnostic], sources: SourceCache) -> String {
+        let style = TerminalStyle(enabled: false)
+        return diagnostics.sortedForDisplay().map { textBlock(for: $0, sources: sources, style: style) }
+            .joined(separator: "\n\n")
+    }
+
     private static func textBlock(for diagnostic: Diagnostic, sources: SourceCache, style: TerminalStyle) -> String {
         let location = diagnostic.location
         let severityColor: TerminalStyle.Code =

@@ -60,6 +60,10 @@ extension Rule {
         "timeout-before-delay",
         "a consumer's delay steps outlast its timeout: every attempt that reaches them times out"
     )
+    public static let testReference = Rule(
+        "test-reference",
+        "a test names a consumer or a step that its pipeline does not have"
+    )
     public static let timeoutInvalid = Rule("timeout-invalid", "a timeout must be positive")
     public static let undeclaredTopic = Rule("undeclared-topic", "a topic is used but not declared under topics:")
     public static let unknownFunction = Rule("unknown-function", "an expression calls a function that does not exist")
@@ -79,7 +83,7 @@ extension Rule {
         .breakerInvalid, .brokerURL, .commandNotFound, .deadLetterCycle, .deadLetterSelf, .envMissing,
         .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration, .invalidRate, .invalidValue,
         .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .settingWithoutEffect,
-        .timeoutBeforeDelay, .timeoutInvalid, .undeclaredTopic,
+        .testReference, .timeoutBeforeDelay, .timeoutInvalid, .undeclaredTopic,
         .unknownFunction, .unknownHandler, .unknownKey, .unknownStep, .unreadTopic, .unsupportedVersion,
         .wrongType, .yamlDuplicateKey, .yamlLimit, .yamlSyntax, .yamlUnknownAlias,
     ]

@@ -74,7 +74,8 @@ public final class PipelineRun: @unchecked Sendable {
                 swiftHandlers: options.swiftHandlers,
                 httpClient: httpClient,
                 metrics: options.metrics,
-                tracer: options.tracer
+                tracer: options.tracer,
+                mocks: options.stepMocks.filter { $0.consumer == consumer.name }
             )
             let runner = ConsumerRunner(
                 configuration: ConsumerConfiguration(consumer, pastCapacity: feedback[consumer.name] ?? []),

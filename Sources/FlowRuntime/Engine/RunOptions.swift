@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
     public var tracer: (any Tracer)?
     /// How often, with metrics on, every group's lag per partition is sampled into `flow.consumer.lag`.
     public var lagSampleInterval: Duration
+    /// Steps replaced by scripted outcomes (`flow test`'s mocks); empty, the default, runs every step.
+    public var stepMocks: [StepMock] = []
 
     public init(
         seed: UInt64 = 1,

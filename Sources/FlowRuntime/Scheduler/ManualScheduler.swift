@@ -47,6 +47,11 @@ public final class ManualScheduler: FlowScheduler {
         epoch.addingTimeInterval(DurationText.milliseconds(now) / 1000)
     }
 
+    /// When the earliest work scheduled and not cancelled falls due; nil when nothing is scheduled.
+    public var nextDeadline: Duration? {
+        state.withLock { state in state.entries.filter { !$0.handle.isCancelled }.map(\.deadline).min() }
+    }
+
     /// Work scheduled and neither run nor cancelled yet.
     public var pendingCount: Int {
         state.withLock { $0.entries.count { !$0.handle.isCancelled } }

@@ -84,10 +84,11 @@ extension StepHandler {
         queue: DispatchQueue,
         scheduler: any FlowScheduler,
         logger: Logger,
-        restarts: Counter?
+        restarts: Counter?,
+        skipping mocked: Set<Int>
     ) -> [String: ExecWorkerPool] {
         var pools: [String: ExecWorkerPool] = [:]
-        for (index, instruction) in program.instructions.enumerated() {
+        for (index, instruction) in program.instructions.enumerated() where !mocked.contains(index) {
             guard case .exec(let command) = instruction, command.worker,
                 case .success(let executable) = command.executable
             else { continue }

@@ -43,6 +43,7 @@ extension StepHandler {
     /// Runs instruction `index`; nil to go on with the next one.
     private func perform(_ index: Int, _ run: inout StepRun) -> Stop? {
         let instructions = program.instructions
+        if let script = mocks[index] { return mocked(script.next(), label: program.labels[index], &run) }
         do throws(EvaluationError) {
             switch instructions[index] {
             case .filter(let condition):

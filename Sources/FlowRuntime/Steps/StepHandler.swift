@@ -44,12 +44,15 @@ public final class StepHandler: EventHandler {
     let meters: StepMeters?
     /// The run's tracer, nil when tracing is off.
     let tracing: EventTracer?
+    /// The scripted outcomes of mocked steps, by instruction index (`flow test`); empty in `flow run`.
+    let mocks: [Int: MockScript]
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
     /// stderr of `exec` steps, with `flow.consumer` added. `httpClient` serves the `http` steps
     /// (`HTTPStepClient.shared` when nil). With `metrics` the steps that wait record their durations there;
-    /// with `tracer` each step of a traced attempt gets a span.
+    /// with `tracer` each step of a traced attempt gets a span. A step named by one of `mocks` (by its label)
+    /// never runs: each call takes the mock's next outcome instead.
     public init(
         consumer: Pipeline.Consumer,
         topicKeys: TopicKeys,
@@ -59,12 +62,15 @@ public final class StepHandler: EventHandler {
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
         httpClient: HTTPStepClient? = nil,
         metrics: (any MetricsFactory)? = nil,
-        tracer: (any Tracer)? = nil
+        tracer: (any Tracer)? = nil,
+        mocks: [StepMock] = []
     ) {
         name = consumer.name
         tracing = tracer.map(EventTracer.init(tracer:))
         self.swiftHandlers = swiftHandlers
         program = StepProgram(consumer)
+        let mocks = MockScript.scripts(mocks, in: program)
+        self.mocks = mocks
         self.topicKeys = topicKeys
         self.scheduler = scheduler
         var logger = logger
@@ -86,7 +92,8 @@ public final class StepHandler: EventHandler {
             queue: queue,
             scheduler: scheduler,
             logger: logger,
-            restarts: meters?.workerRestarts
+            restarts: meters?.workerRestarts,
+            skipping: Set(mocks.keys)
         )
     }
 

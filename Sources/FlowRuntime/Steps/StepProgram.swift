@@ -67,7 +67,7 @@ struct StepProgram: Sendable {
     private mutating func compile(_ steps: [Step], prefix: String) {
         for (index, step) in steps.enumerated() {
             let number = prefix + String(index + 1)
-            let label = "step \(number) (\(Self.kindName(step.kind)))"
+            let label = Step.label(number: number, kind: step.kind)
             switch step.kind {
             case .log(let log): append(.log(log.message, Self.level(log.level)), label: label)
             case .set(let assignments): append(.set(assignments), label: label)
@@ -104,23 +104,6 @@ struct StepProgram: Sendable {
             }
         }
         for exit in exits { instructions[exit] = .jump(instructions.count) }
-    }
-
-    /// The YAML name of a step kind.
-    static func kindName(_ kind: Step.Kind) -> String {
-        switch kind {
-        case .log: "log"
-        case .set: "set"
-        case .filter: "filter"
-        case .emit: "emit"
-        case .route: "route"
-        case .delay: "delay"
-        case .fail: "fail"
-        case .drop: "drop"
-        case .exec: "exec"
-        case .http: "http"
-        case .swift: "swift"
-        }
     }
 
     private static func level(_ level: Step.Log.Level) -> Logger.Level {

@@ -258,7 +258,8 @@ struct SchemaValidator {
         }
     }
 
-    private mutating func checkData(_ node: Node, scope: ExpressionScope) {
+    private mutating func checkData(_ node: Node, scope: ExpressionScope?) {
+        guard let scope else { return }
         switch node.kind {
         case .scalar:
             if case .string? = node.scalarValue { record(reader.template(node, scope: scope)) }

@@ -19,6 +19,17 @@ public enum JSONSchemaExporter {
         return .object(root)
     }
 
+    public static let testSchemaID = "https://flow-pipelines.github.io/schema/test-v1.json"
+
+    /// The schema of `*.test.yml` files (`TestFileSchema`).
+    public static func testDocument() -> Value {
+        guard case .object(var root) = objectSchema(TestFileSchema.root) else { return .null }
+        root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        root["$id"] = .string(testSchemaID)
+        root["title"] = "flow test file"
+        return .object(root)
+    }
+
     /// Settings of `defaults:` whose keys a consumer inherits one by one (`PipelineDecoder.merge`), so a
     /// consumer may give only some of their required keys when `defaults:` gives the object too.
     static let inheritedObjects: [(name: String, required: [String])] = PipelineSchema.defaults.properties

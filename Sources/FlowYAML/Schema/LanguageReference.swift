@@ -49,7 +49,7 @@ public enum LanguageReference {
         case .integer(let min, let max): max == Int.max ? "integer ≥ \(min)" : "integer \(min)–\(max)"
         case .number(let min): "number ≥ \(min)"
         case .boolean: "boolean"
-        case .data: "any value (templates in strings)"
+        case .data(let scope): scope == nil ? "any value" : "any value (templates in strings)"
         case .oneOf(let forms): forms.map(typeText).joined(separator: " or ")
         case .null: "nothing"
         case .reference(let name): "`\(name)`"

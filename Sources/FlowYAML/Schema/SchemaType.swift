@@ -13,8 +13,8 @@ public indirect enum SchemaType: Sendable {
     case integer(min: Int, max: Int)
     case number(min: Double)
     case boolean
-    /// Any YAML value (event data); string leaves are templates in `scope`.
-    case data(scope: ExpressionScope)
+    /// Any YAML value (event data); string leaves are templates in `scope`, or taken as they are when nil.
+    case data(scope: ExpressionScope?)
     /// One of several forms, tried in order by YAML kind (e.g. a scalar shorthand or a full mapping).
     case oneOf([SchemaType])
     /// An explicit YAML `null` (`drop:` with nothing after it).
