@@ -138,6 +138,26 @@ struct PipelineTestCommandTests {
         #expect(Self.lastLine(outcome) == "0 passed, 1 failed")
     }
 
+    @Test func theFormatExampleOfTheDocsPasses() throws {
+        let docs = try String(
+            contentsOf: ChildProcess.packageRoot.appendingPathComponent("docs/testing.md"),
+            encoding: .utf8
+        )
+        let example = try #require(docs.components(separatedBy: "```yaml\n").dropFirst().first)
+            .components(separatedBy: "```").first ?? ""
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-test-docs-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(
+            at: ChildProcess.packageRoot.appendingPathComponent("pipelines/retry-and-dlq.yml"),
+            to: directory.appendingPathComponent("retry-and-dlq.yml")
+        )
+        try example.write(to: directory.appendingPathComponent("example.test.yml"), atomically: true, encoding: .utf8)
+        let outcome = try ChildProcess.run(try FlowBinaryTests.flowBinary(), ["test"], in: directory)
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(Self.lastLine(outcome) == "1 passed, 0 failed")
+    }
+
     @Test(arguments: [["--format", "xml"], ["--bogus"]])
     func usageMistakesExitSixtyFour(arguments: [String]) throws {
         let outcome = try Self.run(Self.tests, arguments)
