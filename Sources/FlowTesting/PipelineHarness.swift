@@ -29,7 +29,7 @@ public final class PipelineHarness: Sendable {
 
     /// Loads `yaml` with the real loader and starts it (consumers join, then producers start); with `metrics`
     /// the run records its metrics there, `parts` says which producers and consumers run, `stepMocks` which
-    /// steps are replaced by scripted outcomes.
+    /// steps are replaced by scripted outcomes, `faults` whether the declared faults are injected.
     /// Throws `HarnessError.invalid` with the diagnostics when the pipeline does not load.
     public static func start(
         yaml: String,
@@ -41,7 +41,8 @@ public final class PipelineHarness: Sendable {
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
         metrics: (any MetricsFactory)? = nil,
         parts: RunParts = .all,
-        stepMocks: [StepMock] = []
+        stepMocks: [StepMock] = [],
+        faults: Bool = false
     ) async throws -> PipelineHarness {
         let options = LoaderOptions(environment: environment, swiftHandlers: swiftHandlers.names)
         let loaded = PipelineLoader(options: options).load(text: yaml, file: file)
@@ -54,7 +55,8 @@ public final class PipelineHarness: Sendable {
             swiftHandlers: swiftHandlers,
             metrics: metrics,
             parts: parts,
-            stepMocks: stepMocks
+            stepMocks: stepMocks,
+            faults: faults
         )
     }
 
@@ -67,7 +69,8 @@ public final class PipelineHarness: Sendable {
         swiftHandlers: SwiftHandlerRegistry = SwiftHandlerRegistry(),
         metrics: (any MetricsFactory)? = nil,
         parts: RunParts = .all,
-        stepMocks: [StepMock] = []
+        stepMocks: [StepMock] = [],
+        faults: Bool = false
     ) async throws -> PipelineHarness {
         let harness = PipelineHarness(
             pipeline: pipeline,
@@ -77,7 +80,8 @@ public final class PipelineHarness: Sendable {
             swiftHandlers: swiftHandlers,
             metrics: metrics,
             parts: parts,
-            stepMocks: stepMocks
+            stepMocks: stepMocks,
+            faults: faults
         )
         try await harness.run.start()
         harness.scheduler.settle()
@@ -92,7 +96,8 @@ public final class PipelineHarness: Sendable {
         swiftHandlers: SwiftHandlerRegistry,
         metrics: (any MetricsFactory)?,
         parts: RunParts,
-        stepMocks: [StepMock]
+        stepMocks: [StepMock],
+        faults: Bool
     ) {
         self.pipeline = pipeline
         scheduler = ManualScheduler()
@@ -109,6 +114,7 @@ public final class PipelineHarness: Sendable {
             metrics: metrics
         )
         options.stepMocks = stepMocks
+        options.faults = faults
         run = PipelineRun(pipeline: pipeline, broker: broker, options: options)
     }
 

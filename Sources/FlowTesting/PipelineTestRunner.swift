@@ -19,7 +19,8 @@ public enum PipelineTestRunner {
                 pipeline: pipeline,
                 seed: test.seed,
                 parts: test.producers ? .all : RunParts(producers: [], consumers: nil),
-                stepMocks: test.mocks
+                stepMocks: test.mocks,
+                faults: test.faults
             )
             for given in test.given.sorted(by: { $0.at < $1.at }) {
                 advance(harness, to: given.at)

@@ -143,7 +143,8 @@ struct PipelineTestCommandTests {
             contentsOf: ChildProcess.packageRoot.appendingPathComponent("docs/testing.md"),
             encoding: .utf8
         )
-        let example = try #require(docs.components(separatedBy: "```yaml\n").dropFirst().first)
+        let example =
+            try #require(docs.components(separatedBy: "```yaml\n").dropFirst().first)
             .components(separatedBy: "```").first ?? ""
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-test-docs-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -162,5 +163,23 @@ struct PipelineTestCommandTests {
     func usageMistakesExitSixtyFour(arguments: [String]) throws {
         let outcome = try Self.run(Self.tests, arguments)
         #expect(outcome.status == 64, "\(outcome)")
+    }
+}
+
+/// `flow run --faults` injects the declared faults and counts them; without the flag the same file runs clean.
+struct DeclaredFaultsTests {
+    static let drill = ChildProcess.packageRoot.appendingPathComponent("pipelines/chaos-drill.yml").path
+
+    @Test func faultsAreInjectedOnlyWithTheFlagAndCountedInTheSummary() throws {
+        let flow = try FlowBinaryTests.flowBinary()
+        let drilled = try ChildProcess.run(flow, ["run", Self.drill, "--until-idle", "--no-progress", "--faults"])
+        #expect(drilled.status == 0, "nothing is lost: every failure was retried or dead-lettered: \(drilled)")
+        let output = drilled.stdout + drilled.stderr
+        let counted = output.split(separator: "\n").first { $0.hasPrefix("faults injected into gateway: ") }
+        #expect(counted?.contains("error ") == true, "\(output)")
+        let clean = try ChildProcess.run(flow, ["run", Self.drill, "--until-idle", "--no-progress"])
+        #expect(clean.status == 0)
+        #expect(!(clean.stdout + clean.stderr).contains("faults injected"))
+        #expect((clean.stdout + clean.stderr).contains("50 published, 50 processed"), "\(clean)")
     }
 }

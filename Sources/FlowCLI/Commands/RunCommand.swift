@@ -137,6 +137,16 @@ public struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Never draw the live progress line, even on a terminal.")
     var noProgress = false
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Inject the pipeline's declared faults (faults:), for chaos drills and demos.",
+            discussion: "Off by default, so a production file may keep its faults; each injected fault is logged at "
+                + "debug and counted in the summary. flow test injects them unless a test says faults: off."
+        )
+    )
+    var faults = false
+
     public init() {}
 
     public func validate() throws {
@@ -187,6 +197,7 @@ public struct RunCommand: AsyncParsableCommand {
         }
         let logger = makeLogger()
         var runOptions = RunOptions(seed: seed, grace: grace.duration, logger: logger, parts: parts)
+        runOptions.faults = faults
         let export = metrics != nil || metricsFile != nil ? MetricsExport() : nil
         if let export {
             runOptions.metrics = export.exporter.factory

@@ -51,6 +51,10 @@ enum RunSummaryRenderer {
                 }
             )
         }
+        for row in summary.consumers where !row.faults.isEmpty {
+            let kinds = row.faults.keys.sorted().map { "\($0) \(row.faults[$0] ?? 0)" }.joined(separator: ", ")
+            lines.append("faults injected into \(row.name): \(row.faults.values.reduce(0, +)) (\(kinds))")
+        }
         for producer in summary.producers {
             if let failure = producer.failure {
                 lines.append("error: producer \"\(producer.name)\" failed: \(failure)")

@@ -11,6 +11,8 @@ public struct Pipeline: Sendable {
     public var topics: [Topic]
     public var producers: [Producer]
     public var consumers: [Consumer]
+    /// Declared faults, injected only when a run turns them on.
+    public var faults: [Fault] = []
     public var location: SourceLocation
 
     public init(

@@ -26,6 +26,8 @@ public struct PipelineTest: Sendable {
     public var environment: [String: String] = [:]
     /// Whether the pipeline's producers run (off by default: only `given` events flow).
     public var producers = false
+    /// Whether the pipeline's declared `faults:` are injected (on unless the test says `faults: off`).
+    public var faults = true
     public var mocks: [StepMock] = []
     public var given: [GivenEvent] = []
     public var run: RunLength = .idle

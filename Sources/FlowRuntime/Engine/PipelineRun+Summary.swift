@@ -31,8 +31,14 @@ extension PipelineRun {
                 failure: failure
             )
         }
-        let consumerRows = consumers.map { spec, runner, _ in
-            RunSummary.ConsumerRow(name: spec.name, group: spec.group, topic: spec.from, stats: runner.stats)
+        let consumerRows = consumers.map { spec, runner, handler in
+            RunSummary.ConsumerRow(
+                name: spec.name,
+                group: spec.group,
+                topic: spec.from,
+                stats: runner.stats,
+                faults: handler.faultInjector?.injected ?? [:]
+            )
         }
         let ownership = await (broker as? any SharedProgress)?.ownership() ?? []
         return RunSummary(

@@ -75,7 +75,8 @@ public final class PipelineRun: @unchecked Sendable {
                 httpClient: httpClient,
                 metrics: options.metrics,
                 tracer: options.tracer,
-                mocks: options.stepMocks.filter { $0.consumer == consumer.name }
+                mocks: options.stepMocks.filter { $0.consumer == consumer.name },
+                faults: options.faults ? pipeline.faults : nil
             )
             let runner = ConsumerRunner(
                 configuration: ConsumerConfiguration(consumer, pastCapacity: feedback[consumer.name] ?? []),

@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var lagSampleInterval: Duration
     /// Steps replaced by scripted outcomes (`flow test`'s mocks); empty, the default, runs every step.
     public var stepMocks: [StepMock] = []
+    /// Whether the pipeline's declared `faults:` are injected (`flow run --faults`, `flow test`); off by default.
+    public var faults = false
 
     public init(
         seed: UInt64 = 1,

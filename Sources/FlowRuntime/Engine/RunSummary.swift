@@ -63,12 +63,16 @@ public struct RunSummary: Sendable, Hashable {
         public var group: String
         public var topic: String
         public var stats: ConsumerStats
+        /// Declared faults injected into its steps, by kind (`error`, `latency`, `status`); empty unless the
+        /// run turned faults on.
+        public var faults: [String: Int]
 
-        public init(name: String, group: String, topic: String, stats: ConsumerStats) {
+        public init(name: String, group: String, topic: String, stats: ConsumerStats, faults: [String: Int] = [:]) {
             self.name = name
             self.group = group
             self.topic = topic
             self.stats = stats
+            self.faults = faults
         }
     }
 

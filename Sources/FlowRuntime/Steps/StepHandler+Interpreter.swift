@@ -17,9 +17,14 @@ extension StepHandler {
     /// Runs `run` from `run.next` until it finishes or must wait. Evaluation errors are permanent failures
     /// naming the step: the same event would fail the same way on every retry.
     func execute(_ run: inout StepRun) -> Stop {
-        while run.next < program.instructions.count {
-            let index = run.next
-            run.next += 1
+        while run.next < program.instructions.count || run.faultDelayed != nil {
+            let index: Int
+            if let delayed = run.faultDelayed {
+                index = delayed  // `next` already points past it
+            } else {
+                index = run.next
+                run.next += 1
+            }
             guard let tracing, let parent = run.trace, program.isStep(index) else {
                 if let stop = perform(index, &run) { return stop }
                 continue
@@ -43,6 +48,15 @@ extension StepHandler {
     /// Runs instruction `index`; nil to go on with the next one.
     private func perform(_ index: Int, _ run: inout StepRun) -> Stop? {
         let instructions = program.instructions
+        if run.faultDelayed == index {
+            run.faultDelayed = nil
+        } else if let faults = faultInjector?.faults[index] {
+            switch injectFault(faults, at: index, &run) {
+            case .none: break
+            case .answered: return nil
+            case .stop(let stop): return stop
+            }
+        }
         if let script = mocks[index] { return mocked(script.next(), label: program.labels[index], &run) }
         do throws(EvaluationError) {
             switch instructions[index] {

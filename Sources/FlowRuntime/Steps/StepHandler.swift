@@ -46,13 +46,16 @@ public final class StepHandler: EventHandler {
     let tracing: EventTracer?
     /// The scripted outcomes of mocked steps, by instruction index (`flow test`); empty in `flow run`.
     let mocks: [Int: MockScript]
+    /// The consumer's declared faults, nil unless the run turns faults on.
+    let faultInjector: FaultInjector?
 
     /// A handler for `consumer`. `topicKeys` gives emitted events their target topic's key; `seed` is the
     /// consumer's seed (`Seeds.derive(runSeed, consumer.name)`); `logger` receives the `log` steps and the
     /// stderr of `exec` steps, with `flow.consumer` added. `httpClient` serves the `http` steps
     /// (`HTTPStepClient.shared` when nil). With `metrics` the steps that wait record their durations there;
     /// with `tracer` each step of a traced attempt gets a span. A step named by one of `mocks` (by its label)
-    /// never runs: each call takes the mock's next outcome instead.
+    /// never runs: each call takes the mock's next outcome instead. With `faults` (the run turned them on) the
+    /// consumer's declared faults are injected before its steps run.
     public init(
         consumer: Pipeline.Consumer,
         topicKeys: TopicKeys,
@@ -63,7 +66,8 @@ public final class StepHandler: EventHandler {
         httpClient: HTTPStepClient? = nil,
         metrics: (any MetricsFactory)? = nil,
         tracer: (any Tracer)? = nil,
-        mocks: [StepMock] = []
+        mocks: [StepMock] = [],
+        faults: [Pipeline.Fault]? = nil
     ) {
         name = consumer.name
         tracing = tracer.map(EventTracer.init(tracer:))
@@ -71,6 +75,8 @@ public final class StepHandler: EventHandler {
         program = StepProgram(consumer)
         let mocks = MockScript.scripts(mocks, in: program)
         self.mocks = mocks
+        let compiled = program
+        faultInjector = faults.map { FaultInjector($0.filter { $0.consumer == consumer.name }, in: compiled) }
         self.topicKeys = topicKeys
         self.scheduler = scheduler
         var logger = logger

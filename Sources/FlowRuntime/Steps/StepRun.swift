@@ -15,6 +15,8 @@ struct StepRun: Sendable {
     var emitted: [EmittedEvent] = []
     /// The next instruction to run.
     var next = 0
+    /// The instruction a latency fault delayed: it runs (without faults) when the invocation resumes.
+    var faultDelayed: Int?
     /// When the attempt's timeout expires on the scheduler's monotonic clock; nil without a timeout (or
     /// when the program never suspends, so the runner's own timer is enough).
     let deadline: Duration?

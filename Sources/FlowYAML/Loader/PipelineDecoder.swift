@@ -42,6 +42,7 @@ struct PipelineDecoder {
                 pipeline.consumers.append(consumer)
             }
         }
+        pipeline.faults = decodeFaults(root.value(forKey: "faults"), consumers: pipeline.consumers)
         return pipeline
     }
 

@@ -27,7 +27,7 @@ public enum LanguageReference {
         PipelineSchema.httpSource, PipelineSchema.consumer,
         PipelineSchema.defaults, PipelineSchema.retry, PipelineSchema.circuitBreaker, PipelineSchema.stepKinds,
         PipelineSchema.logStep, PipelineSchema.emitStep, PipelineSchema.routeCase, PipelineSchema.failStep,
-        PipelineSchema.dropStep, PipelineSchema.execStep, PipelineSchema.httpStep,
+        PipelineSchema.dropStep, PipelineSchema.execStep, PipelineSchema.httpStep, PipelineSchema.fault,
     ]
 
     static func typeText(_ type: SchemaType) -> String {

@@ -29,6 +29,11 @@ public enum PipelineSchema {
             .init("topics", .dictionary(of: .object(topic), names: "topic"), required: true, "The topics, by name."),
             .init("producers", .dictionary(of: .object(producer), names: "producer"), "Event sources, by name."),
             .init("consumers", .dictionary(of: .object(consumer), names: "consumer"), "Event handlers, by name."),
+            .init(
+                "faults",
+                .list(of: .object(fault), minItems: 1),
+                "Declared faults for chaos drills and tests; off in `flow run` unless `--faults` is given."
+            ),
         ]
     )
 

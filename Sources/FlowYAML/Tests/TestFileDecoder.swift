@@ -53,6 +53,7 @@ struct TestFileDecoder {
             if let name = pair.key.scalar?.text, let value = text(pair.value) { test.environment[name] = value }
         }
         test.producers = text(node.value(forKey: "producers")) == "on"
+        test.faults = text(node.value(forKey: "faults")) != "off"
         var mocks: [(key: Node, outcomes: [StepMock.Outcome])] = []
         for pair in node.value(forKey: "mocks")?.mapping ?? [] {
             mocks.append((pair.key, (pair.value.sequence ?? []).compactMap(decodeOutcome)))

@@ -34,6 +34,12 @@ public enum TestFileSchema {
                 "Whether the pipeline's producers run; off: only the `given` events flow."
             ),
             .init(
+                "faults",
+                .string(.enumeration(["on", "off"])),
+                default: "on",
+                "Whether the pipeline's declared faults are injected."
+            ),
+            .init(
                 "mocks",
                 .dictionary(of: .list(of: .object(outcome), minItems: 1), names: "step"),
                 "Steps replaced by scripted outcomes, one per call, the last repeating: CONSUMER.KIND "

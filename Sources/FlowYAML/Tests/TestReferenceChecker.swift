@@ -38,31 +38,21 @@ struct TestReferenceChecker {
             return nil
         }
         let step = String(key.dropFirst(consumer.name.count + 1))
-        let numbered = Step.numbered(consumer.steps)
-        let leaves = numbered.filter { if case .route = $0.step.kind { false } else { true } }
-        if let match = leaves.first(where: { $0.number == step }) {
-            return StepMock(consumer: consumer.name, step: match.label, outcomes: outcomes)
-        }
-        let ofKind = leaves.filter { $0.step.kind.name == step }
-        switch ofKind.count {
-        case 1:
-            return StepMock(consumer: consumer.name, step: ofKind[0].label, outcomes: outcomes)
-        case 0:
-            let candidates = leaves.map(\.step.kind.name) + leaves.map(\.number)
+        switch consumer.stepLabel(step) {
+        case .success(let label):
+            return StepMock(consumer: consumer.name, step: label, outcomes: outcomes)
+        case .failure(.none(let steps, let suggestion)):
             report(
                 "consumer \"\(consumer.name)\" has no step \"\(step)\"",
                 at: node,
-                hint: Suggestion.hint(for: step, in: candidates)
-                    ?? "its steps are: "
-                    + leaves.map { "\(consumer.name).\($0.number) (\($0.step.kind.name))" }
-                    .joined(separator: ", ")
+                hint: suggestion.map { "did you mean \"\(consumer.name).\($0)\"?" }
+                    ?? "its steps are: " + steps.map { "\(consumer.name).\($0)" }.joined(separator: ", ")
             )
-        default:
+        case .failure(.ambiguous(let numbers)):
             report(
-                "consumer \"\(consumer.name)\" has \(ofKind.count) \(step) steps: \"\(key)\" could be any of them",
+                "consumer \"\(consumer.name)\" has \(numbers.count) \(step) steps: \"\(key)\" could be any of them",
                 at: node,
-                hint: "name one by its number: "
-                    + ofKind.map { "\(consumer.name).\($0.number)" }.joined(separator: ", ")
+                hint: "name one by its number: " + numbers.map { "\(consumer.name).\($0)" }.joined(separator: ", ")
             )
         }
         return nil
