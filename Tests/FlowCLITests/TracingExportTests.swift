@@ -34,6 +34,7 @@ struct TracingExportTests {
             from: shipments
             steps:
               - log: { message: "shipping ${data.n}" }
+              - http: "${env.CARRIER_URL}/shipments"
         """
 
     struct Span: Decodable {
@@ -47,6 +48,11 @@ struct TracingExportTests {
         var status: Int
         struct Event: Decodable { var name: String }
         struct Link: Decodable { var span_id: String }
+    }
+
+    /// The spans of `span`'s trace.
+    func spans(inTraceOf span: Span, among spans: [Span]) -> [Span] {
+        spans.filter { $0.trace_id == span.trace_id }
     }
 
     @Test func aRetriedAndDeadLetteredEventIsOneTraceFromSendToTheDeadLetterTopic() throws {
@@ -79,7 +85,10 @@ struct TracingExportTests {
             in: directory,
             // The flag wins over the standard variable (port 9 answers nothing).
             environment: ProcessInfo.processInfo.environment.merging(
-                ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:9/v1/traces"]
+                [
+                    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:9/v1/traces",
+                    "CARRIER_URL": "http://127.0.0.1:\(listening)",
+                ]
             ) { _, new in new }
         )
         #expect(outcome.status == 0, "\(outcome)")
@@ -117,6 +126,16 @@ struct TracingExportTests {
         #expect(emitSend.name == "send shipments")
         #expect(byID[emitSend.parent_span_id]?.name == "process orders")
         #expect(shipped.trace_id == emitSend.trace_id)
+
+        // The http step's request carries its own span as the parent, in the event's trace.
+        let calls = ((try? String(contentsOfFile: spansFile + ".http", encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(calls.count == 3, "one call per shipped order: \(calls)")
+        let httpStep = try #require(self.spans(inTraceOf: shipped, among: spans).first { $0.name == "step 2 (http)" })
+        #expect(byID[httpStep.parent_span_id]?.name == "process shipments")
+        #expect(
+            calls.contains { $0.contains("00-\(shipped.trace_id)-\(httpStep.span_id)-01") },
+            "traceparent of the request names the step's span: \(calls)"
+        )
 
         // Log lines of an event's handling carry its trace.
         let logged = outcome.stderr.split(separator: "\n").first { $0.contains("\"msg\":\"shipping") }

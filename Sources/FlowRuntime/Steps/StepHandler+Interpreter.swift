@@ -57,7 +57,10 @@ extension StepHandler {
             case .stop(let stop): return stop
             }
         }
-        if let script = mocks[index] { return mocked(script.next(), label: program.labels[index], &run) }
+        // `flow run` has no mocks: skip the lookup (and its hashing) on every instruction.
+        if !mocks.isEmpty, let script = mocks[index] {
+            return mocked(script.next(), label: program.labels[index], &run)
+        }
         do throws(EvaluationError) {
             switch instructions[index] {
             case .filter(let condition):

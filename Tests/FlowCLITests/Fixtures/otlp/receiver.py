@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A minimal OTLP/HTTP trace receiver for tests: POST /v1/traces bodies are decoded with the
 OpenTelemetry project's own protobuf definitions (PyPI opentelemetry-proto) and every span is appended to
-OUT as one JSON line. Binds 127.0.0.1 on a free port and writes the port to PORTFILE once listening.
+OUT as one JSON line. Any other POST path is a stand-in service for an `http` step: its path and
+`traceparent` header are appended to OUT.http as one JSON line, and it answers 204. Binds 127.0.0.1 on a free port and writes the port to PORTFILE once listening.
 Stops by itself after LIFETIME seconds (default 120) so a test that dies cannot leave it behind.
 
 usage: receiver.py PORTFILE OUT [LIFETIME]"""
@@ -30,7 +31,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.path != "/v1/traces":
-            self.send_response(404)
+            with lock, open(out_path + ".http", "a", encoding="utf-8") as out:
+                out.write(json.dumps({"path": self.path, "traceparent": self.headers.get("traceparent")}) + "\n")
+            self.send_response(204)
             self.end_headers()
             return
         request = trace_service_pb2.ExportTraceServiceRequest()
