@@ -56,7 +56,7 @@ struct BackoffTests {
         let policy = RetryPolicy(maxAttempts: 10, initial: .milliseconds(50), max: .seconds(2), jitter: jitter)
         var random = SeededRandom(seed: 7)
         for attempt in 1...9 {
-            let base = Duration.microseconds(Backoff.baseMicroseconds(for: policy, afterFailedAttempt: attempt))
+            let base = policy.baseDelay(afterFailedAttempt: attempt)
             let delay = Backoff.delay(for: policy, afterFailedAttempt: attempt, random: &random)
             let lower: Duration = jitter == .equal ? base / 2 : (jitter == .full ? .zero : base)
             #expect(delay >= lower && delay <= base)

@@ -298,7 +298,7 @@ struct PipelineLoaderTests {
             version: 1
             defaults:
               concurrency: 4
-              timeout: 2s
+              timeout: 1s
               dead_letter: orders.dlq
               retry: { max_attempts: 5, backoff: linear, initial: 50ms, max: 1s }
               circuit_breaker: { failures: 3, open_for: 10s }
@@ -321,7 +321,7 @@ struct PipelineLoaderTests {
         let consumers = try #require(result.pipeline?.consumers)
         let plain = consumers[0]
         #expect(plain.concurrency == 4)
-        #expect(plain.timeout == .seconds(2))
+        #expect(plain.timeout == .seconds(1))
         #expect(plain.deadLetter == "orders.dlq")
         #expect(
             plain.retry == RetryPolicy(maxAttempts: 5, backoff: .linear, initial: .milliseconds(50), max: .seconds(1))

@@ -51,7 +51,7 @@ public struct RunCommand: AsyncParsableCommand {
     var seed: UInt64 = 1
 
     @Option(name: .long, help: "How long in-flight events may take to finish at shutdown.")
-    var grace = DurationArgument(argument: "10s")!
+    var grace = DurationArgument(argument: DurationText.format(ShutdownGrace.default))!
 
     @Option(name: .long, help: "Log format on stderr: text or json.")
     var logFormat: LogFormat = .text

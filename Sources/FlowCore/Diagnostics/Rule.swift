@@ -30,6 +30,10 @@ extension Rule {
         "command-not-found",
         "an exec step's program cannot be found where the run will look for it"
     )
+    public static let constantFilter = Rule(
+        "constant-filter",
+        "a filter reads nothing of the event: it always keeps or always drops"
+    )
     public static let deadLetterCycle = Rule(
         "dead-letter-cycle",
         "dead-letter topics must not lead back to their source"
@@ -38,6 +42,10 @@ extension Rule {
         "dead-letter-self",
         "a consumer's dead-letter topic is its own source topic"
     )
+    public static let emitCycle = Rule(
+        "emit-cycle",
+        "unconditional emits lead back to their source: every event comes back forever"
+    )
     public static let envMissing = Rule("env-missing", "an ${env.NAME} variable is not set and has no fallback")
     public static let expressionSyntax = Rule("expression-syntax", "an expression does not parse")
     public static let expressionType = Rule("expression-type", "an expression uses a value of the wrong type")
@@ -45,9 +53,21 @@ extension Rule {
     public static let invalidDuration = Rule("invalid-duration", "a duration is not like 250ms, 1.5s, 2m or 1h")
     public static let invalidRate = Rule("invalid-rate", "a rate is not like 500/s or 30/m")
     public static let invalidValue = Rule("invalid-value", "a value is outside its allowed range or set")
+    public static let keyHoldBack = Rule(
+        "key-hold-back",
+        "a failing event can hold back its key longer than a minute"
+    )
     public static let missingKey = Rule("missing-key", "a required key is absent")
     public static let noPipelines = Rule("no-pipelines", "no pipeline files were found")
     public static let retryBounds = Rule("retry-bounds", "retry settings contradict each other")
+    public static let retryOutlastsGrace = Rule(
+        "retry-outlasts-grace",
+        "one event's attempts and backoff can outlast the shutdown grace"
+    )
+    public static let retryOutlastsLease = Rule(
+        "retry-outlasts-lease",
+        "one event's attempts and backoff can outlast the Redis lease"
+    )
     public static let retryWithoutDeadLetter = Rule(
         "retry-without-dead-letter",
         "finite retries with no dead-letter topic: exhausted events fail the run"
@@ -65,6 +85,10 @@ extension Rule {
         "a test names a consumer or a step that its pipeline does not have"
     )
     public static let timeoutInvalid = Rule("timeout-invalid", "a timeout must be positive")
+    public static let topicNeverWritten = Rule(
+        "topic-never-written",
+        "a consumer reads a topic that nothing in the pipeline writes"
+    )
     public static let undeclaredTopic = Rule("undeclared-topic", "a topic is used but not declared under topics:")
     public static let unknownFunction = Rule("unknown-function", "an expression calls a function that does not exist")
     public static let unknownHandler = Rule("unknown-handler", "a swift: step names a handler that is not registered")
@@ -80,11 +104,12 @@ extension Rule {
 
     /// Every rule, alphabetical; tests check that each has a fixture and a `docs/rules.md` entry.
     public static let all: [Rule] = [
-        .breakerInvalid, .brokerURL, .commandNotFound, .deadLetterCycle, .deadLetterSelf, .envMissing,
-        .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration, .invalidRate, .invalidValue,
-        .missingKey, .noPipelines, .retryBounds, .retryWithoutDeadLetter, .settingWithoutEffect,
-        .testReference, .timeoutBeforeDelay, .timeoutInvalid, .undeclaredTopic,
-        .unknownFunction, .unknownHandler, .unknownKey, .unknownStep, .unreadTopic, .unsupportedVersion,
-        .wrongType, .yamlDuplicateKey, .yamlLimit, .yamlSyntax, .yamlUnknownAlias,
+        .breakerInvalid, .brokerURL, .commandNotFound, .constantFilter, .deadLetterCycle, .deadLetterSelf,
+        .emitCycle, .envMissing, .expressionSyntax, .expressionType, .fileUnreadable, .invalidDuration,
+        .invalidRate, .invalidValue, .keyHoldBack, .missingKey, .noPipelines, .retryBounds, .retryOutlastsGrace,
+        .retryOutlastsLease, .retryWithoutDeadLetter, .settingWithoutEffect, .testReference,
+        .timeoutBeforeDelay, .timeoutInvalid, .topicNeverWritten, .undeclaredTopic, .unknownFunction,
+        .unknownHandler, .unknownKey, .unknownStep, .unreadTopic, .unsupportedVersion, .wrongType,
+        .yamlDuplicateKey, .yamlLimit, .yamlSyntax, .yamlUnknownAlias,
     ]
 }

@@ -28,3 +28,13 @@ public struct Expression: Sendable {
         try node.evaluate(&context)
     }
 }
+
+extension Expression {
+    /// The value every evaluation yields, when it depends on nothing at run time: no event attribute, `data`,
+    /// extension or `attempt`, and no `uuid()`, `now()`, `seq()` or `random_*()` (the checker folded it
+    /// whole). nil otherwise.
+    public var constantValue: Value? {
+        if case .constant(let value) = node { return value }
+        return nil
+    }
+}

@@ -35,7 +35,7 @@ public struct RunOptions: Sendable {
 
     public init(
         seed: UInt64 = 1,
-        grace: Duration = .seconds(10),
+        grace: Duration = ShutdownGrace.default,
         idleCheckInterval: Duration = .milliseconds(20),
         scheduler: any FlowScheduler = DispatchScheduler(),
         logger: Logger = Logger(label: "flow"),

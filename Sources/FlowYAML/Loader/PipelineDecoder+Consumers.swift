@@ -3,6 +3,9 @@ import FlowCore
 extension PipelineDecoder {
     mutating func decodeConsumer(_ name: String, _ node: Node, at location: SourceLocation) -> Pipeline.Consumer? {
         let from = reference(node.value(forKey: "from"), role: .consumerFrom, owner: name)
+        for pair in node.mapping ?? [] {
+            if let key = pair.key.scalar?.text { consumerKeys[name, default: [:]][key] = pair.key.location }
+        }
         let deadLetter = reference(node.value(forKey: "dead_letter"), role: .consumerDeadLetter, owner: name)
         let steps = decodeSteps(node.value(forKey: "steps"), owner: name)
         guard let from else { return nil }

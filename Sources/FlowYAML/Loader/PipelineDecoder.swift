@@ -11,6 +11,8 @@ struct PipelineDecoder {
     let swiftHandlers: Set<String>?
     var diagnostics: [Diagnostic] = []
     var references: [TopicReference] = []
+    /// Per consumer, where each of its keys is written (an inherited key points into `defaults:`).
+    var consumerKeys: [String: [String: SourceLocation]] = [:]
 
     init(environment: [String: String], file: String, swiftHandlers: Set<String>?) {
         reader = ScalarReader(environment: environment)

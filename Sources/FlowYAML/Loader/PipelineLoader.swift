@@ -84,7 +84,11 @@ public struct PipelineLoader: Sendable {
         )
         let pipeline = decoder.decode(root)
         diagnostics += decoder.diagnostics
-        let checker = SemanticChecker(pipeline: pipeline, references: decoder.references)
+        let checker = SemanticChecker(
+            pipeline: pipeline,
+            references: decoder.references,
+            consumerKeys: decoder.consumerKeys
+        )
         diagnostics += checker.check()
         if let commands = options.commands {
             diagnostics += checker.missingCommands(commands)

@@ -1,14 +1,21 @@
 import FlowCore
 
-/// Loading, pass 3: checks that need the whole file: topic references, dead-letter loops, unread topics and
-/// delivery contradictions.
+/// Loading, pass 3: checks that need the whole file: topic references, dead-letter loops, unread topics,
+/// delivery contradictions and delivery analysis.
 struct SemanticChecker {
     let pipeline: Pipeline
     let references: [TopicReference]
+    /// Per consumer, where each of its keys is written (`PipelineDecoder.consumerKeys`).
+    let consumerKeys: [String: [String: SourceLocation]]
 
     func check() -> [Diagnostic] {
         undeclaredTopics() + deadLetterLoops() + unreadTopics() + retriesWithoutDeadLetter() + settingsWithoutEffect()
-            + timeoutsBeforeDelays()
+            + timeoutsBeforeDelays() + retrySchedules() + emitCycles() + constantFilters() + topicsNeverWritten()
+    }
+
+    /// Where `consumer` writes `key`, else where it is named.
+    func location(of key: String, in consumer: Pipeline.Consumer) -> SourceLocation {
+        consumerKeys[consumer.name]?[key] ?? consumer.location
     }
 
     private func undeclaredTopics() -> [Diagnostic] {
@@ -75,7 +82,7 @@ struct SemanticChecker {
     }
 
     /// The topics after `start` on a dead-letter path from `start` to `goal` (both included), if one exists.
-    private static func path(from start: String, to goal: String, edges: [String: [String]]) -> [String]? {
+    static func path(from start: String, to goal: String, edges: [String: [String]]) -> [String]? {
         var previous: [String: String] = [:]
         var queue = [start]
         var seen: Set<String> = [start]
