@@ -7,7 +7,8 @@ public struct FlowCommand: AsyncParsableCommand {
         abstract: "Run and check declarative event pipelines.",
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, TestCommand.self, ValidateCommand.self, GraphCommand.self, SchemaCommand.self,
+            RunCommand.self, TestCommand.self, ValidateCommand.self, ExplainCommand.self, GraphCommand.self,
+            SchemaCommand.self,
             PublishCommand.self,
             DeadLetterCommand.self, TailCommand.self,
         ]

@@ -76,13 +76,13 @@ extension Rule {
         "setting-without-effect",
         "a setting can never take effect as written"
     )
-    public static let timeoutBeforeDelay = Rule(
-        "timeout-before-delay",
-        "a consumer's delay steps outlast its timeout: every attempt that reaches them times out"
-    )
     public static let testReference = Rule(
         "test-reference",
         "a test names a consumer or a step that its pipeline does not have"
+    )
+    public static let timeoutBeforeDelay = Rule(
+        "timeout-before-delay",
+        "a consumer's delay steps outlast its timeout: every attempt that reaches them times out"
     )
     public static let timeoutInvalid = Rule("timeout-invalid", "a timeout must be positive")
     public static let topicNeverWritten = Rule(
