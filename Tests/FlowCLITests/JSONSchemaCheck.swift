@@ -70,12 +70,12 @@ enum JSONSchemaCheck {
 
     static var python: URL? { ChildProcess.onPath("python3") }
 
-    /// Runs the validator over `files` with the schema `flow schema` prints.
-    static func validate(_ files: [String]) throws -> Report {
+    /// Runs the validator over `files` with `schema` (by default the one `flow schema` prints).
+    static func validate(_ files: [String], schema: Value = JSONSchemaExporter.document()) throws -> Report {
         let python = try #require(python, "python3 is not on PATH; scripts/test.sh installs it")
         let schemaFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("flow-schema-\(UUID().uuidString).json")
-        try JSONSchemaExporter.document().prettyJSONString.write(to: schemaFile, atomically: true, encoding: .utf8)
+        try schema.prettyJSONString.write(to: schemaFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: schemaFile) }
         let outcome = try ChildProcess.run(python, ["-c", script, schemaFile.path] + files)
         var failures: [String: [String]] = [:]

@@ -1,3 +1,4 @@
+import FlowYAML
 import Foundation
 import Testing
 
@@ -77,6 +78,14 @@ struct PipelineTestCommandTests {
         #expect(outcome.status == 0, "\(outcome)")
         #expect(Self.lastLine(outcome).hasSuffix(" passed, 0 failed"), "\(outcome)")
         #expect(!outcome.stdout.contains("FAIL"))
+    }
+
+    @Test func theShippedTestFilesPassTheirExportedSchema() throws {
+        let files = SchemaTests.shippedTestFiles
+        #expect(files.count >= 7, "\(files)")
+        let report = try JSONSchemaCheck.validate(files, schema: JSONSchemaExporter.testDocument())
+        #expect(report.status == 0, "\(report.output)")
+        #expect(report.failures.isEmpty, "\(report.failures)")
     }
 
     @Test func mockedStepsFailAndRecoverOnTheVirtualSchedule() throws {

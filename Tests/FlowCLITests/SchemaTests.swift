@@ -138,6 +138,16 @@ struct SchemaTests {
         .sorted()
     }
 
+    /// Every `*.test.yml` below `pipelines/` and `examples/`, relative to the root.
+    static var shippedTestFiles: [String] {
+        ["pipelines", "examples"].flatMap { folder -> [String] in
+            let url = ChildProcess.packageRoot.appendingPathComponent(folder)
+            let found = FileManager.default.enumerator(atPath: url.path)?.allObjects as? [String] ?? []
+            return found.filter { $0.hasSuffix(".test.yml") }.map { "\(folder)/\($0)" }
+        }
+        .sorted()
+    }
+
     @Test func everyShippedPipelinePassesTheExportedSchema() throws {
         let files = Self.shippedFiles
         #expect(files.count >= 4)
