@@ -159,10 +159,15 @@ extension RedisBroker {
     func fetch(_ member: RedisMember) {
         dispatchPrecondition(condition: .onQueue(queue))
         let credit = member.window - member.unacked
-        guard !member.closed, !member.fetching, !member.owned.isEmpty, credit > 0 else { return }
+        guard !member.closed, !member.owned.isEmpty, credit > 0 else { return }
+        if member.fetching {
+            member.fetchAgain = true
+            return
+        }
         member.poll?.cancel()
         member.poll = nil
         member.fetching = true
+        member.fetchAgain = false
         // Only partitions whose lease is surely still ours: what is read of another would be given back at once.
         if let (partition, cursor) = member.claiming.filter({ member.holds($0.key) }).min(by: { $0.key < $1.key }) {
             claim(partition, from: cursor, credit: credit, for: member)
@@ -231,7 +236,7 @@ extension RedisBroker {
                 else { continue }
                 records += read
             }
-            if records.isEmpty { return self.pollLater(member) }
+            if records.isEmpty { return member.fetchAgain ? self.fetch(member) : self.pollLater(member) }
             // The partitions read first go last next time, so a busy one never starves the others.
             member.owned = member.owned.filter { !partitions.contains($0) } + partitions.filter(member.owned.contains)
             self.deliver(records, to: member)

@@ -62,7 +62,11 @@ extension RedisBroker {
     /// Offers the waiting records of `topic` again (one script call at a time per topic, in order).
     func pump(_ topic: String) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard !pumping.contains(topic), let batches = waiting[topic], !batches.isEmpty else { return }
+        if pumping.contains(topic) {
+            roomWhileStoring.insert(topic)
+            return
+        }
+        guard let batches = waiting[topic], !batches.isEmpty else { return }
         var slots: [(batch: Int, record: Int)] = []
         for (b, batch) in batches.enumerated() {
             for (r, stored) in batch.stored.enumerated() where !stored && slots.count < Self.scriptBatch {
@@ -74,6 +78,7 @@ extension RedisBroker {
         let records = slots.map { batches[$0.batch].records[$0.record] }
         store(records, to: topic, pastCapacity: false, blocked: []) { result in
             self.pumping.remove(topic)
+            let roomMade = self.roomWhileStoring.remove(topic) != nil
             switch result {
             case .failure(let error) where !RedisLink.isRefusal(error):
                 // The connection broke (the script may or may not have run): offer the records again once it is
@@ -93,7 +98,8 @@ extension RedisBroker {
                 for batch in done { self.scheduler.execute(on: batch.queue) { batch.completion(.success(())) } }
                 if placed.contains(where: { $0 >= 0 }) { self.stored(in: topic) }
                 if self.waiting[topic]?.isEmpty == true { self.waiting[topic] = nil }
-                if placed.count == sent.count, placed.contains(where: { $0 >= 0 }), self.waiting[topic] != nil {
+                let progressed = placed.count == sent.count && placed.contains(where: { $0 >= 0 })
+                if progressed || roomMade, self.waiting[topic] != nil {
                     self.pump(topic)
                 } else if self.waiting[topic] != nil {
                     self.pumpLater(topic)

@@ -83,7 +83,11 @@ extension RedisBroker {
     /// for `madeRoom` or the next poll.
     func storeSteps(of owner: String) {
         dispatchPrecondition(condition: .onQueue(queue))
-        guard !storingSteps.contains(owner), let calls = producers[owner], !calls.isEmpty else { return }
+        if storingSteps.contains(owner) {
+            roomWhileStoring.insert("steps:" + owner)
+            return
+        }
+        guard let calls = producers[owner], !calls.isEmpty else { return }
         var slots: [(call: Int, step: Int)] = []
         var arguments: [RESPArgument] = []
         for (c, call) in calls.enumerated() {
@@ -96,6 +100,7 @@ extension RedisBroker {
         storingSteps.insert(owner)
         run(.steps, arguments) { result in
             self.storingSteps.remove(owner)
+            let roomMade = self.roomWhileStoring.remove("steps:" + owner) != nil
             let outcome: Result<Int, BrokerError> = result.flatMap { reply in
                 guard let values = reply.array, let count = values.first?.integer else {
                     return .failure(.unavailable("redis answered a step without its count"))
@@ -103,11 +108,17 @@ extension RedisBroker {
                 if count == -2 { return .failure(.unknownTopic(values.count > 1 ? values[1].string ?? "" : "")) }
                 return .success(Int(count))
             }
-            self.finish(sent, of: owner, outcome)
+            self.finish(sent, of: owner, outcome, roomMade: roomMade)
         }
     }
 
-    private func finish(_ sent: [(call: Int, step: Int)], of owner: String, _ outcome: Result<Int, BrokerError>) {
+    /// Takes the reply of a steps call; `roomMade` when room was made while it ran (so its rest goes again now).
+    private func finish(
+        _ sent: [(call: Int, step: Int)],
+        of owner: String,
+        _ outcome: Result<Int, BrokerError>,
+        roomMade: Bool
+    ) {
         guard var calls = producers[owner] else { return }
         switch outcome {
         case .failure(let error) where !RedisLink.isRefusal(error):
@@ -136,7 +147,11 @@ extension RedisBroker {
                 for topic in Array(waiting.keys) { pump(topic) }
             }
             if producers[owner] != nil {
-                if count == sent.count, count > 0 { storeSteps(of: owner) } else { storeStepsLater(owner) }
+                if (count == sent.count && count > 0) || roomMade {
+                    storeSteps(of: owner)
+                } else {
+                    storeStepsLater(owner)
+                }
             }
         }
     }

@@ -37,6 +37,9 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     var waiting: [String: [WaitingPublish]] = [:]
     var pumping: Set<String> = []
     var pumpScheduled: Set<String> = []
+    /// Topics (and `steps:OWNER`) that got room while their store was in flight: that store's script may have
+    /// run before the room was made, so it goes again at once instead of after `pollInterval`.
+    var roomWhileStoring: Set<String> = []
     var producers: [String: [WaitingSteps]] = [:]
     var storingSteps: Set<String> = []
     var members: [MemberID: RedisMember] = [:]

@@ -41,6 +41,9 @@ final class RedisMember: @unchecked Sendable {
     let validUntil = Mutex<[Int: DispatchTime]>([:])
     var unacked = 0
     var fetching = false
+    /// Set when records were stored (or room made) while a read was in flight: the read may have missed them,
+    /// so an empty one reads again at once instead of after `pollInterval`.
+    var fetchAgain = false
     var closed = false
     var poll: ScheduledWork?
     var heartbeat: ScheduledWork?
