@@ -103,7 +103,7 @@ struct PipelineTestCommandTests {
         #expect(
             outcome.stdout.contains(
                 "mocked.test.yml:27:9: consumer \"charge\": the attempts at \"o-2\" started at "
-                    + "[5s, 65s, 185s, 425s, 905s], expected [5s, 65s, 185s, 425s]"
+                    + "[5s, 1m5s, 3m5s, 7m5s, 15m5s], expected [5s, 1m5s, 3m5s, 7m5s]"
             ),
             "the whole actual timeline is shown: \(outcome)"
         )
