@@ -41,18 +41,17 @@ extension SemanticChecker {
         )
     }
 
+    /// Quiet on a durable broker: an event given up at shutdown stays stored, with its attempts, for the next run.
     private func outlastsGrace(_ consumer: Pipeline.Consumer, _ schedule: RetrySchedule) -> Diagnostic? {
-        guard let worst = schedule.worstCase, worst > ShutdownGrace.default else { return nil }
+        guard !pipeline.broker.isDurable, let worst = schedule.worstCase, worst > ShutdownGrace.default else {
+            return nil
+        }
         let grace = DurationText.format(ShutdownGrace.default)
-        let fate =
-            pipeline.broker.isDurable
-            ? "it stays uncommitted and is handled again by the next run"
-            : "the memory broker loses it"
         return .warning(
             .retryOutlastsGrace,
             "consumer \"\(consumer.name)\" can spend up to \(DurationText.format(worst)) on one event "
                 + "(\(Self.breakdown(schedule))), longer than the default shutdown grace of \(grace): an event "
-                + "still retrying when the run stops is given up, and \(fate)",
+                + "still retrying when the run stops is given up, and the memory broker loses it",
             at: location(of: consumer.retry.maxAttempts > 1 ? "retry" : "timeout", in: consumer),
             length: consumer.retry.maxAttempts > 1 ? "retry".count : "timeout".count,
             hint: "fewer attempts or a shorter timeout fit it in \(grace); else run with --grace "
