@@ -81,7 +81,8 @@ extension ConsumerRunner {
         case .exhausted(let reason):
             exhaust(job, reason: reason, error: job.lastError ?? reason.rawValue)
         }
-        if let span = job.span {
+        // `tracing` first: with tracing off the job's span is never read.
+        if tracing != nil, let span = job.span {
             if let message = outcome.errorMessage { span.setStatus(SpanStatus(code: .error, message: message)) }
             span.end()
             job.span = nil

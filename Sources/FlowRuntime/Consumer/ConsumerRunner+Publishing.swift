@@ -29,6 +29,15 @@ extension ConsumerRunner {
         return event
     }
 
+    /// Ends the `send` spans of `job`'s publishes, failed with its publish error.
+    private func endSends(of job: Job) {
+        for span in job.sends {
+            if let error = job.publishError { span.setStatus(SpanStatus(code: .error, message: error)) }
+            span.end()
+        }
+        job.sends = []
+    }
+
     /// Publishes the dead-letter envelope of `job`; it commits once the envelope is stored.
     func deadLetter(_ job: Job, reason: DeliveryDecision.GiveUpReason) {
         guard let topic = configuration.deadLetter else {
@@ -85,16 +94,12 @@ extension ConsumerRunner {
             switch result {
             case .success:
                 job.ackedWithPublishes = true
-                for batch in step.batches { meters?.countSent(batch.records.count, to: batch.topic) }
+                if let meters { for batch in step.batches { meters.countSent(batch.records.count, to: batch.topic) } }
             case .failure(let error):
                 let topics = step.batches.map { "\"\($0.topic)\"" }.joined(separator: ", ")
                 job.publishError = "publish to \(topics) failed: \(error)"
             }
-            for span in job.sends {
-                if let error = job.publishError { span.setStatus(SpanStatus(code: .error, message: error)) }
-                span.end()
-            }
-            job.sends = []
+            if tracing != nil { endSends(of: job) }
             publishesStored(job)
         }
         pump()

@@ -59,7 +59,7 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
 
     var counters = ConsumerStats()
     /// The counters' metrics, nil when metrics are off (then recording costs nothing).
-    var meters: ConsumerMeters?
+    let meters: ConsumerMeters?
     /// The run's tracer, nil when tracing is off.
     let tracing: EventTracer?
     var latency = LatencyHistogram()

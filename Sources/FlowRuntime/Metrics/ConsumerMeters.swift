@@ -4,8 +4,10 @@ import CoreMetrics
 /// end of a run equals the summary.
 ///
 /// Invariant: owned by the runner's queue like the counters it shadows (its lazily made counters are created
-/// there); every handle is made once and reused, so recording costs no lookup in the factory.
-struct ConsumerMeters {
+/// there); every handle is made once and reused, so recording costs no lookup in the factory. A class, so the
+/// runner holds it in a `let`: with metrics off, each recording site is one nil check, with no exclusivity
+/// check of a mutable property.
+final class ConsumerMeters {
     private let factory: any MetricsFactory
     private let consumer: String
     private let outcomes: [ConsumerOutcome: Counter]
@@ -68,12 +70,12 @@ struct ConsumerMeters {
     }
 
     /// A retry was scheduled after a failure of class `errorType`.
-    mutating func countRetry(_ errorType: String) {
+    func countRetry(_ errorType: String) {
         counter(&retries, errorType, MetricName.retries, [(MetricDimension.errorType, errorType)]).increment()
     }
 
     /// An envelope is stored in the dead-letter topic.
-    mutating func countDeadLetter(_ errorType: String) {
+    func countDeadLetter(_ errorType: String) {
         counter(
             &deadLettered,
             errorType,
@@ -83,12 +85,12 @@ struct ConsumerMeters {
     }
 
     /// `count` records stored in `topic` by this consumer (emitted events and dead-letter envelopes).
-    mutating func countSent(_ count: Int, to topic: String) {
+    func countSent(_ count: Int, to topic: String) {
         counter(&sent, topic, MetricName.sent, [(MetricDimension.destination, topic)]).increment(by: Int64(count))
     }
 
     /// The breaker entered `state`.
-    mutating func recordBreaker(_ state: CircuitBreakerGaugeState) {
+    func recordBreaker(_ state: CircuitBreakerGaugeState) {
         breakerState.record(state.rawValue)
         counter(&transitions, state.name, MetricName.breakerTransitions, [(MetricDimension.state, state.name)])
             .increment()

@@ -47,7 +47,6 @@ extension StepHandler {
 
     /// Runs instruction `index`; nil to go on with the next one.
     private func perform(_ index: Int, _ run: inout StepRun) -> Stop? {
-        let instructions = program.instructions
         if run.faultDelayed == index {
             run.faultDelayed = nil
         } else if let faults = faultInjector?.faults[index] {
@@ -62,7 +61,7 @@ extension StepHandler {
             return mocked(script.next(), label: program.labels[index], &run)
         }
         do throws(EvaluationError) {
-            switch instructions[index] {
+            switch program.instructions[index] {
             case .filter(let condition):
                 if try !holds(condition, &run) { return .finished(.filtered) }
             case .log(let message, let level):
