@@ -62,23 +62,18 @@ extension RedisBroker {
     /// Offers the waiting records of `topic` again (one script call at a time per topic, in order).
     func pump(_ topic: String) {
         dispatchPrecondition(condition: .onQueue(queue))
-        if pumping.contains(topic) {
-            roomWhileStoring.insert(topic)
-            return
-        }
-        guard let batches = waiting[topic], !batches.isEmpty else { return }
+        guard !pumping.joinsRunning(topic), let batches = waiting[topic], !batches.isEmpty else { return }
         var slots: [(batch: Int, record: Int)] = []
         for (b, batch) in batches.enumerated() {
             for (r, stored) in batch.stored.enumerated() where !stored && slots.count < Self.scriptBatch {
                 slots.append((b, r))
             }
         }
-        pumping.insert(topic)
+        pumping.start(topic)
         let sent = slots
         let records = slots.map { batches[$0.batch].records[$0.record] }
         store(records, to: topic, pastCapacity: false, blocked: []) { result in
-            self.pumping.remove(topic)
-            let roomMade = self.roomWhileStoring.remove(topic) != nil
+            let roomMade = self.pumping.finish(topic)
             switch result {
             case .failure(let error) where !RedisLink.isRefusal(error):
                 // The connection broke (the script may or may not have run): offer the records again once it is

@@ -83,11 +83,7 @@ extension RedisBroker {
     /// for `madeRoom` or the next poll.
     func storeSteps(of owner: String) {
         dispatchPrecondition(condition: .onQueue(queue))
-        if storingSteps.contains(owner) {
-            roomWhileStoring.insert("steps:" + owner)
-            return
-        }
-        guard let calls = producers[owner], !calls.isEmpty else { return }
+        guard !storingSteps.joinsRunning(owner), let calls = producers[owner], !calls.isEmpty else { return }
         var slots: [(call: Int, step: Int)] = []
         var arguments: [RESPArgument] = []
         for (c, call) in calls.enumerated() {
@@ -97,10 +93,9 @@ extension RedisBroker {
             }
         }
         let sent = slots
-        storingSteps.insert(owner)
+        storingSteps.start(owner)
         run(.steps, arguments) { result in
-            self.storingSteps.remove(owner)
-            let roomMade = self.roomWhileStoring.remove("steps:" + owner) != nil
+            let roomMade = self.storingSteps.finish(owner)
             let outcome: Result<Int, BrokerError> = result.flatMap { reply in
                 guard let values = reply.array, let count = values.first?.integer else {
                     return .failure(.unavailable("redis answered a step without its count"))

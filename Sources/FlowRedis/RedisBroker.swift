@@ -35,13 +35,12 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     var specs: [String: TopicSpec] = [:]
     var roundRobin: [String: Int] = [:]
     var waiting: [String: [WaitingPublish]] = [:]
-    var pumping: Set<String> = []
+    /// Each topic's pump of waiting publishes.
+    var pumping = CoalescedCalls()
     var pumpScheduled: Set<String> = []
-    /// Topics (and `steps:OWNER`) that got room while their store was in flight: that store's script may have
-    /// run before the room was made, so it goes again at once instead of after `pollInterval`.
-    var roomWhileStoring: Set<String> = []
     var producers: [String: [WaitingSteps]] = [:]
-    var storingSteps: Set<String> = []
+    /// Each owner's call storing its steps.
+    var storingSteps = CoalescedCalls()
     var members: [MemberID: RedisMember] = [:]
     /// Every member that joined in this process, in order, also those that left (for the summary).
     var joined: [RedisMember] = []
