@@ -1,4 +1,5 @@
 import FlowCore
+import Foundation
 import Testing
 
 /// `DurationText`: what users write parses, and what flow prints parses back to the same duration.
@@ -41,5 +42,13 @@ struct DurationTextTests {
         let text = DurationText.format(duration)
         #expect(text == expected)
         #expect(DurationText.parse(text) == duration)
+    }
+
+    /// The JSON Schema's `pattern` accepts exactly what `parse` does (surrounding spaces aside).
+    @Test(arguments: ["250ms", "1.5s", "1h2m3.5s", "2m500ms", "10us", "", "5", "-1s", "1m 30s", "1x", ".5s", "5.s"])
+    func thePatternAgreesWithParse(text: String) throws {
+        let regex = try NSRegularExpression(pattern: "^\(DurationText.pattern)$")
+        let range = NSRange(text.startIndex..., in: text)
+        #expect((regex.firstMatch(in: text, range: range) != nil) == (DurationText.parse(text) != nil))
     }
 }

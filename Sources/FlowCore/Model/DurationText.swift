@@ -8,6 +8,12 @@ public enum DurationText {
         ("ms", 1e15), ("us", 1e12), ("µs", 1e12), ("ns", 1e9), ("s", 1e18), ("m", 60e18), ("h", 3600e18),
     ]
 
+    /// The units as a regular-expression group: `(ms|us|µs|ns|s|m|h)`.
+    public static let unitPattern = "(" + units.map(\.suffix).joined(separator: "|") + ")"
+
+    /// What `parse` accepts, as an unanchored regular expression (for the JSON Schema).
+    public static let pattern = #"([0-9]+(\.[0-9]+)?"# + unitPattern + ")+"
+
     /// Parses one or more `NUMBER UNIT` segments with nothing between them; nil for anything else (a bare
     /// number, a sign, an unknown unit, a space inside).
     public static func parse(_ text: String) -> Duration? {
@@ -17,7 +23,7 @@ public enum DurationText {
         var bound = 0.0  // the sum in attoseconds, to refuse what `Duration` cannot hold
         while !rest.isEmpty {
             let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-            // `[0-9]+(.[0-9]+)?`, as the JSON Schema's pattern says: no `.5` or `5.`.
+            // `[0-9]+(.[0-9]+)?`, as `pattern` says (the JSON Schema): no `.5` or `5.`.
             guard number.first != ".", number.last != ".", let value = Double(number), value.isFinite else {
                 return nil
             }

@@ -138,12 +138,11 @@ public enum JSONSchemaExporter {
     private static func string(_ format: StringFormat) -> Value {
         switch format {
         case .duration:
-            return ["type": "string", "pattern": #"^([0-9]+(\.[0-9]+)?(ms|us|µs|ns|s|m|h))+$"#]
+            return ["type": "string", "pattern": .string("^\(DurationText.pattern)$")]
         case .rate:
-            return [
-                "type": "string",
-                "pattern": #"^[1-9][0-9]*/((ms|us|µs|ns|s|m|h)|([0-9]+(\.[0-9]+)?(ms|us|µs|ns|s|m|h))+)$"#,
-            ]
+            // `N/UNIT` or `N/DURATION` (`Rate.parse`).
+            let per = "(\(DurationText.unitPattern)|\(DurationText.pattern))"
+            return ["type": "string", "pattern": .string("^[1-9][0-9]*/\(per)$")]
         case .identifier, .topic:
             return ["type": textScalar, "pattern": "^[A-Za-z0-9._-]+$"]
         case .enumeration(let cases):
