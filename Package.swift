@@ -131,7 +131,7 @@ let package = Package(
             name: "swift-handler-example",
             dependencies: ["FlowService"],
             path: "examples/swift-handlers",
-            exclude: ["pipeline.yml"],
+            exclude: ["pipeline.yml", "pipeline.test.yml"],
             swiftSettings: strict
         ),
         .executableTarget(
