@@ -87,7 +87,8 @@ struct RedisSharedRunTests {
         let broker = "redis://127.0.0.1:\(port)/7?lease=2s"
         let ledger = directory.appendingPathComponent("ledger.txt").path
         let pipeline = directory.appendingPathComponent("shared.yml").path
-        try Self.pipeline(ledger: ledger).write(toFile: pipeline, atomically: true, encoding: .utf8)
+        // 2 ms per event: the run lasts about a second, so the kill below lands mid-run even when Redis is fast.
+        try Self.pipeline(ledger: ledger, delay: 0.002).write(toFile: pipeline, atomically: true, encoding: .utf8)
         let log = { (name: String) in directory.appendingPathComponent("\(name).log").path }
 
         let consumers = try (0..<3).map {
