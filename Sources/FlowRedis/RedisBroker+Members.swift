@@ -193,8 +193,10 @@ extension RedisBroker {
                 return self.fetch(member)
             }
             guard parts.count >= 2, let next = parts[0].string,
-                let records = try? RedisEntry.records(in: parts[1], partition: partition, stream: stream)
+                var records = try? RedisEntry.records(in: parts[1], partition: partition, stream: stream)
             else { return self.pollLater(member) }
+            // Pending entries were delivered before, maybe to a process that died during their attempt.
+            for index in records.indices { records[index].redelivered = true }
             member.claiming[partition] = next == "0-0" ? nil : next
             guard !records.isEmpty else { return self.fetch(member) }
             self.withRetryStates(records, of: member) { records in
@@ -306,13 +308,11 @@ extension RedisBroker {
     }
 
     func retrying(_ position: RecordPosition, _ state: RetryState, by member: RedisMember) {
-        let command = RESPCommand(
-            "HSET",
-            RESPArgument(key("r", member.topic, member.group)),
-            RESPArgument("\(position.partition):\(position.offset)"),
-            RESPArgument(RedisEntry.text(of: state))
-        )
-        sendReliably(.commands([command]))
+        let arguments = [
+            RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(position.partition),
+            RESPArgument(position.offset), RESPArgument(RedisEntry.text(of: state)),
+        ]
+        sendReliably(.script(.retry, arguments))
     }
 
     /// Records the runner gave back unstarted (`holds` said no): the partition's owner gets them again from the

@@ -271,6 +271,19 @@ enum RedisScripts {
             return 1
             """
 
+    /// `ARGV`: prefix, topic, group, partition, offset, state. Stores the record's retry state while the group
+    /// has it pending, never after its ack: a state sent again after a broken connection, or overtaken by the
+    /// commit that acked its record, leaves nothing behind.
+    static let retry =
+        library + "\n" + """
+            local name, group, p, offset = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+            local id = '0-' .. (offset + 1)
+            local s = stream(name, p)
+            if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
+            call('HSET', prefix .. 'r:' .. name .. ':' .. group, p .. ':' .. offset, ARGV[6])
+            return 1
+            """
+
     /// `ARGV`: prefix, topic. Returns `{published, evicted, partitions, then per partition: length, end
     /// offset, then group count and per group: name, watermark per partition}`; `{-2}` for an unknown topic.
     static let stats =
