@@ -284,6 +284,47 @@ enum RedisScripts {
             return 1
             """
 
+    /// `ARGV`: prefix, dead-letter topic, target topic, round-robin start, then per envelope: its partition,
+    /// its offset, the target partition (-1 for a keyless record), key, has key (`1`/`0`), the replayed JSON.
+    /// Moves each envelope in order: stores the event on the target and deletes the envelope, both or neither;
+    /// an envelope no longer there is skipped; stops before the first event the target has no room for.
+    /// Returns `{stopped for room (1/0), next round-robin position}`, then per envelope handled before stopping
+    /// 1 (moved) or 0 (gone); `{-2}` for an unknown target.
+    static let replay =
+        library + "\n" + """
+            local source, name = ARGV[2], ARGV[3]
+            local t = topic(name)
+            if not t then return {-2} end
+            local rr = tonumber(ARGV[4])
+            local result = {0, 0}
+            for i = 5, #ARGV, 6 do
+              local s = stream(source, ARGV[i])
+              local id = '0-' .. (tonumber(ARGV[i + 1]) + 1)
+              if #call('XRANGE', s, id, id) == 0 then
+                result[#result + 1] = 0
+              else
+                local p, key = tonumber(ARGV[i + 2]), ARGV[i + 3]
+                if ARGV[i + 4] ~= '1' then key = false end
+                if p < 0 then
+                  for n = 0, t.partitions - 1 do
+                    local q = (rr + n) % t.partitions
+                    if room(t, name, q, 1) then p = q break end
+                  end
+                elseif not room(t, name, p, 1) then
+                  p = -1
+                end
+                if p < 0 then result[1] = 1 break end
+                if not key then rr = (p + 1) % t.partitions end
+                store(t, name, p, key, ARGV[i + 5])
+                call('XDEL', s, id)
+                result[#result + 1] = 1
+              end
+            end
+            result[2] = rr
+            finish()
+            return result
+            """
+
     /// `ARGV`: prefix, topic. Returns `{published, evicted, partitions, then per partition: length, end
     /// offset, then group count and per group: name, watermark per partition}`; `{-2}` for an unknown topic.
     static let stats =

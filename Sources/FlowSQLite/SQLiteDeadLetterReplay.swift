@@ -8,26 +8,10 @@ import Foundation
 /// Invariants:
 /// - it owns the store while it works (the same lock as `flow run`): a running pipeline's engine never
 ///   misses a change made behind it;
-/// - a replayed event loses the envelope's `flow*` delivery extensions (it starts a fresh attempt budget),
-///   and keeps its history: `flowreplays` (how many times it was replayed) and `flowpreviouserrors` (the
-///   errors it was dead-lettered with, oldest first);
+/// - the envelopes chosen and the events they become are `DeadLetterReplay`'s, as on every backend;
 /// - the dead-letter topic stays dense: the envelopes it keeps move to the end of their partition (offsets
 ///   only grow), so it must be a topic no group reads.
 public enum SQLiteDeadLetterReplay {
-    /// What a replay did (or, dry, would do).
-    public struct Report: Sendable {
-        /// The envelopes replayed, with the topic each went to.
-        public var replayed: [(event: CloudEvent, to: String)] = []
-        /// Producer envelopes of malformed input: they hold raw input, not an event to replay.
-        public var skippedMalformed = 0
-    }
-
-    /// The extensions a dead-letter envelope adds to its event.
-    static let envelopeExtensions: Set<String> = [
-        "flowsourcetopic", "flowpartition", "flowoffset", "flowconsumer", "flowgroup", "flowattempts",
-        "flowfirstfailure", "flowlastfailure", "flowerror",
-    ]
-
     /// Replays the envelopes of `topic` in `path` for which `select` holds, at most `limit`, to `target` (or
     /// each one's `flowsourcetopic`); with `dryRun` only reports what it would do.
     public static func replay(
@@ -37,7 +21,7 @@ public enum SQLiteDeadLetterReplay {
         limit: Int?,
         dryRun: Bool,
         select: (CloudEvent) -> Bool
-    ) throws(SQLiteStoreError) -> Report {
+    ) throws(SQLiteStoreError) -> DeadLetterReplay.Report {
         let lock = try SQLiteOwnerLock(path: path, purpose: "stop it first: a replay writes to the store")
         defer { withExtendedLifetime(lock) {} }
         let connection = try SQLiteConnection(path: path)
@@ -52,18 +36,14 @@ public enum SQLiteDeadLetterReplay {
                 "topic \"\(topic)\" is read by group \(groups); replay from a dead-letter topic no consumer reads"
             )
         }
-        var report = Report()
-        var moves: [(record: BrokerRecord, to: String, event: CloudEvent)] = []
-        for record in stored.state.partitions.flatMap(\.records) {
-            if let limit, moves.count >= limit { break }
-            guard case .string(let source)? = record.event.extensions["flowsourcetopic"] ?? target.map(Value.string)
-            else {
-                report.skippedMalformed += 1
-                continue
-            }
-            guard select(record.event) else { continue }
-            moves.append((record, target ?? source, replayed(record.event)))
-        }
+        let (moves, skipped) = DeadLetterReplay.plan(
+            stored.state.partitions.flatMap(\.records),
+            to: target,
+            limit: limit,
+            select: select
+        )
+        var report = DeadLetterReplay.Report()
+        report.skippedMalformed = skipped
         report.replayed = moves.map { ($0.event, $0.to) }
         guard !dryRun, !moves.isEmpty else { return report }
 
@@ -78,22 +58,8 @@ public enum SQLiteDeadLetterReplay {
         return report
     }
 
-    /// The event as it goes back: without the envelope's delivery extensions, with its history.
-    static func replayed(_ envelope: CloudEvent) -> CloudEvent {
-        var event = envelope
-        var errors: [String] = []
-        if case .string(let previous)? = envelope.extensions["flowpreviouserrors"] { errors.append(previous) }
-        if case .string(let last)? = envelope.extensions["flowerror"] { errors.append(last) }
-        for name in envelopeExtensions { event.extensions[name] = nil }
-        var replays = 0
-        if case .int(let count)? = envelope.extensions["flowreplays"] { replays = count }
-        event.extensions["flowreplays"] = .int(replays + 1)
-        if !errors.isEmpty { event.extensions["flowpreviouserrors"] = .string(errors.joined(separator: "; ")) }
-        return event
-    }
-
     private static func write(
-        _ moves: [(record: BrokerRecord, to: String, event: CloudEvent)],
+        _ moves: [DeadLetterReplay.Move],
         from topic: String,
         partitions: [RestoredTopic.Partition],
         path: String,

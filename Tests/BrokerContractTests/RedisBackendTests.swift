@@ -1,4 +1,5 @@
 import FlowRESP
+import FlowRedis
 import FlowRuntime
 import Testing
 
@@ -45,5 +46,49 @@ struct RedisBackendTests {
             #expect("\(error)".contains(key), "\(error)")
         }
         try await client.send(RESPCommand("DEL", RESPArgument(key)))
+    }
+}
+
+extension RedisBackendTests {
+    /// A replay beside a running pipeline keeps the target's capacity: what has no room stays a dead letter,
+    /// counted, and a later replay moves it once the consumers made room.
+    @Test func aReplayKeepsTheTargetsCapacityAndLeavesTheRestForLater() async throws {
+        let rig = try await BrokerRig(.redis)
+        let redis = try #require(rig.broker as? RedisBroker)
+        try await rig.broker.declare(TopicSpec(name: "orders", partitions: 1, capacity: 2))
+        try await rig.broker.declare(TopicSpec(name: "orders.dlq", partitions: 1))
+        try await rig.broker.declareGroup("g", on: "orders")
+        let envelopes = records("d", keys: ["a", "b", "c"]).map { record in
+            var record = record
+            record.event.extensions["flowsourcetopic"] = .string("orders")
+            record.event.extensions["flowerror"] = .string("declined")
+            return record
+        }
+        rig.publish(envelopes, to: "orders.dlq")
+        rig.scheduler.settle()
+
+        let first = try await redis.replayDeadLetters(from: "orders.dlq", to: nil, limit: nil, dryRun: false) { _ in
+            true
+        }
+        #expect(first.replayed.map(\.event.id) == ["d0", "d1"])
+        #expect(first.leftForRoom == 1)
+        #expect(try await redis.records(of: "orders.dlq").map(\.event.id) == ["d2"])
+        let replayed = try await redis.records(of: "orders")
+        #expect(replayed.map(\.event.id) == ["d0", "d1"])
+        #expect(replayed.map(\.key) == ["a", "b"])
+        #expect(replayed.allSatisfy { $0.event.extensions["flowerror"] == nil })
+        #expect(replayed.allSatisfy { $0.event.extensions["flowpreviouserrors"] == .string("declined") })
+
+        let (sink, member) = try await rig.join("g")
+        member.ack(sink.records.map(\.position))
+        rig.scheduler.settle()
+        let second = try await redis.replayDeadLetters(from: "orders.dlq", to: nil, limit: nil, dryRun: false) { _ in
+            true
+        }
+        #expect(second.replayed.map(\.event.id) == ["d2"])
+        #expect(second.leftForRoom == 0)
+        #expect(try await redis.records(of: "orders.dlq").isEmpty)
+        member.close {}
+        rig.scheduler.settle()
     }
 }

@@ -105,14 +105,33 @@ extension DeadLetterStoreTests {
 }
 
 extension DeadLetterStoreTests {
-    @Test func replayMovesDeadLettersBackInOneStepAndTheNextRunHandlesThem() throws {
+    /// The stores that keep dead letters: SQLite, and Redis when the test script started one (database 10,
+    /// emptied first).
+    static let replayStores = ["sqlite"] + (redisPort == nil ? [] : ["redis"])
+
+    @Test(arguments: replayStores)
+    func replayMovesDeadLettersBackInOneStepAndTheNextRunHandlesThem(_ kind: String) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "flow-replay-\(UUID().uuidString)"
         )
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = "sqlite:\(directory.path)/payments.db"
+        var store = "sqlite:\(directory.path)/payments.db"
+        if kind == "redis", let port = redisPort {
+            store = "redis://127.0.0.1:\(port)/10"
+            let flush = try ChildProcess.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["redis-cli", "-p", port, "-n", "10", "FLUSHDB"]
+            )
+            try #require(flush.status == 0, "\(flush)")
+        }
         let flow = try FlowBinaryTests.flowBinary()
         try Self.runRetryAndDeadLetters(on: store)
+        func stored(_ format: [String] = []) throws -> [Substring] {
+            try ChildProcess.run(
+                flow,
+                ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow"] + format
+            ).stdout.split(separator: "\n")
+        }
 
         let dry = try ChildProcess.run(
             flow,
@@ -120,32 +139,25 @@ extension DeadLetterStoreTests {
         )
         #expect(dry.status == 0, "\(dry)")
         #expect(dry.stdout.contains("would replay 3 dead letters from \"payments.dlq\""), "\(dry)")
-        let still = try ChildProcess.run(
-            flow,
-            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow"]
-        )
-        #expect(still.stdout.split(separator: "\n").count == 10, "a dry run changes nothing")
+        #expect(try stored().count == 10, "a dry run changes nothing")
 
         let replay = try ChildProcess.run(flow, ["dlq", "replay", "--broker", store, "payments.dlq", "--limit", "4"])
         #expect(replay.status == 0, "\(replay)")
         #expect(replay.stdout.contains("replayed 4 dead letters from \"payments.dlq\""), "\(replay)")
-        let left = try ChildProcess.run(
-            flow,
-            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow"]
-        )
-        #expect(left.stdout.split(separator: "\n").count == 6, "\(left)")
+        #expect(replay.stdout.contains(": 4 to \"payments\""), "\(replay)")
+        #expect(try stored().count == 6)
 
         // The next run handles the replayed events (declined again: they come back with their history).
         try Self.runRetryAndDeadLetters(on: store)
-        let again = try ChildProcess.run(
-            flow,
-            ["tail", "--broker", store, "payments.dlq", "--from", "earliest", "--no-follow", "--format", "json"]
-        )
-        let lines = again.stdout.split(separator: "\n")
-        #expect(lines.filter { $0.contains("\"flowreplays\":1") }.count == 4, "\(again)")
-        #expect(lines.filter { $0.contains("\"flowpreviouserrors\":\"card declined\"") }.count == 4, "\(again)")
+        let lines = try stored(["--format", "json"])
+        #expect(lines.count == 10, "\(lines)")
+        #expect(lines.filter { $0.contains("\"flowreplays\":1") }.count == 4, "\(lines)")
+        #expect(lines.filter { $0.contains("\"flowpreviouserrors\":\"card declined\"") }.count == 4, "\(lines)")
         let bad = try ChildProcess.run(flow, ["dlq", "replay", "--broker", store, "payments"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("is read by group"), "\(bad)")
+        let unknown = try ChildProcess.run(flow, ["dlq", "replay", "--broker", store, "payments.dlq", "--to", "nope"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("nope"), "\(unknown)")
     }
 }
