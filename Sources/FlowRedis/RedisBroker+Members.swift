@@ -193,10 +193,8 @@ extension RedisBroker {
                 return self.fetch(member)
             }
             guard parts.count >= 2, let next = parts[0].string,
-                var records = try? RedisEntry.records(in: parts[1], partition: partition, stream: stream)
+                let records = try? RedisEntry.records(in: parts[1], partition: partition, stream: stream)
             else { return self.pollLater(member) }
-            // Pending entries were delivered before, maybe to a process that died during their attempt.
-            for index in records.indices { records[index].redelivered = true }
             member.claiming[partition] = next == "0-0" ? nil : next
             guard !records.isEmpty else { return self.fetch(member) }
             self.withRetryStates(records, of: member) { records in
@@ -307,6 +305,7 @@ extension RedisBroker {
         }
     }
 
+    /// Stores `state` of `position` while the group has the record pending (never after its ack).
     func retrying(_ position: RecordPosition, _ state: RetryState, by member: RedisMember) {
         let arguments = [
             RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(position.partition),

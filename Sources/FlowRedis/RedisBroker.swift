@@ -45,7 +45,7 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     /// Every member that joined in this process, in order, also those that left (for the summary).
     var joined: [RedisMember] = []
     /// Acks and retry states a broken connection failed, to send again once it is back.
-    var unsent: [ReliableRequest] = []
+    var unsent: [(request: ReliableRequest, after: @Sendable () -> Void)] = []
     var resendScheduled = false
     /// Set while Redis is unreachable: warned once, noticed once it answers again.
     var unreachable = false
@@ -162,8 +162,9 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         case script(RedisLink.Script, [RESPArgument])
     }
 
-    /// Sends `request`; when the connection fails it, keeps it and sends it again after `pollInterval` (the
-    /// link reconnects meanwhile), so no ack is lost to a broken connection. `after` runs once it got through.
+    /// Sends `request`; when the connection fails it, keeps it (with `after`) and sends it again after
+    /// `pollInterval` (the link reconnects meanwhile), so no ack is lost to a broken connection. `after` runs
+    /// once it got through; never for a request Redis refused (logged instead).
     func sendReliably(_ request: ReliableRequest, then after: @escaping @Sendable () -> Void = {}) {
         dispatchPrecondition(condition: .onQueue(queue))
         let handle: @Sendable (BrokerError?) -> Void = { error in
@@ -172,7 +173,7 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
                 self.logger.error("redis refused a request; it is dropped", metadata: ["flow.error": "\(error)"])
                 return
             }
-            self.unsent.append(request)
+            self.unsent.append((request, after))
             self.resendLater()
         }
         switch request {
@@ -194,7 +195,7 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
             self.resendScheduled = false
             let requests = self.unsent
             self.unsent = []
-            for request in requests { self.sendReliably(request) }
+            for (request, after) in requests { self.sendReliably(request, then: after) }
         }
     }
 

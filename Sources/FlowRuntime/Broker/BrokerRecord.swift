@@ -13,25 +13,12 @@ public struct BrokerRecord: Sendable {
     public var event: CloudEvent
     /// Set when the group's member reported it waiting for a retry (`BrokerSubscription.retrying`).
     public var retry: RetryState?
-    /// Set by a backend that hands out again a record an earlier member was given and never acked (on Redis,
-    /// one claimed from the pending list, maybe from a process that died): that member may have been in the
-    /// middle of an attempt. The runner records each attempt of such a record as failed before starting it
-    /// (`BrokerSubscription.retrying`), so a record whose handling ends its process uses up its attempt budget
-    /// instead of being handed from process to process forever.
-    public var redelivered: Bool
 
     /// A record as a backend hands it out.
-    public init(
-        position: RecordPosition,
-        key: String?,
-        event: CloudEvent,
-        retry: RetryState? = nil,
-        redelivered: Bool = false
-    ) {
+    public init(position: RecordPosition, key: String?, event: CloudEvent, retry: RetryState? = nil) {
         self.position = position
         self.key = key
         self.event = event
         self.retry = retry
-        self.redelivered = redelivered
     }
 }

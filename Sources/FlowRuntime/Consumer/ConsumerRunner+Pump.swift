@@ -12,7 +12,8 @@ extension ConsumerRunner {
         var progressed = true
         while progressed {
             progressed = false
-            while running < configuration.concurrency, let job = nextJob() {
+            // Nothing starts before the subscription exists: a failed attempt's retry state needs it.
+            while subscription != nil, running < configuration.concurrency, let job = nextJob() {
                 begin(job)
                 progressed = true
             }
@@ -101,7 +102,6 @@ extension ConsumerRunner {
             counters.retried += 1
             meters?.countRetry(job.errorType ?? "handler")
         }
-        if job.record.redelivered { recordBegun(job) }
         job.state = .running
         job.startedAt = scheduler.now
         running += 1
@@ -127,23 +127,6 @@ extension ConsumerRunner {
         }
         logger.debug("event delivered", metadata: metadata(for: job))
         handler.handle(input) { [job] result in job.complete(result) }
-    }
-
-    /// Stores the attempt `job` starts now as if it had failed, ahead of it: should the process end before the
-    /// attempt does, the next member gets the record with this attempt counted (and this error), so a record
-    /// that keeps ending processes is dead-lettered once its budget is spent. The attempt's outcome replaces
-    /// the state (a retry's own state, or the ack that drops it).
-    private func recordBegun(_ job: Job) {
-        let wall = scheduler.wallClock
-        subscription?.retrying(
-            job.record.position,
-            RetryState(
-                attempts: job.attempt,
-                due: wall,
-                firstFailure: job.firstFailure ?? wall,
-                lastError: "attempt \(job.attempt) never finished: the process handling it ended"
-            )
-        )
     }
 
     /// Schedules one pump at `until`, when the open breaker will let a probe through.

@@ -122,6 +122,8 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
                 self.subscription = subscription
                 self.flushOutbox()
                 self.flushAcks()
+                // Records that came before the subscription did wait for it: now they may start.
+                self.pump()
                 continuation.resume()
             }
         }
