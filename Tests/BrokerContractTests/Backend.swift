@@ -38,7 +38,14 @@ struct Backend: Sendable, CustomTestStringConvertible {
         name: "redis",
         isDurable: true,
         open: { scheduler, location in
-            try await RedisBroker.connect(redisConfiguration, pipeline: location, scheduler: scheduler)
+            // Leases run on Redis's (and the member's) real clock, and heartbeats on the rig's manual one, which
+            // only moves when a test advances it: a lease long enough that a slow run never outlives it.
+            try await RedisBroker.connect(
+                redisConfiguration,
+                pipeline: location,
+                lease: .seconds(600),
+                scheduler: scheduler
+            )
         },
         crash: { broker, location in
             await (broker as? RedisBroker)?.halt()
