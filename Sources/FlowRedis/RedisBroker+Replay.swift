@@ -42,35 +42,42 @@ extension RedisBroker {
             return report
         }
         var roundRobin: [String: Int] = [:]
-        var index = 0
-        while index < moves.count {
-            // One call per run of envelopes bound for the same topic, at most `replayBatch` long.
-            let to = moves[index].to
-            var end = index
-            while end < moves.count, end - index < Self.replayBatch, moves[end].to == to { end += 1 }
-            let spec = try await self.spec(of: to)
-            var arguments = [RESPArgument(topic), RESPArgument(to), RESPArgument(roundRobin[to] ?? 0)]
-            for move in moves[index..<end] {
-                let partition = move.record.key.map { PartitionKey.partition(for: $0, partitions: spec.partitions) }
-                arguments += [
-                    RESPArgument(move.record.position.partition), RESPArgument(move.record.position.offset),
-                    RESPArgument(partition ?? -1), RESPArgument(move.record.key ?? ""),
-                    RESPArgument(move.record.key == nil ? "0" : "1"), RESPArgument(bytes: move.event.jsonBytes),
-                ]
+        do throws(BrokerError) {
+            var index = 0
+            while index < moves.count {
+                // One call per run of envelopes bound for the same topic, at most `replayBatch` long.
+                let to = moves[index].to
+                var end = index
+                while end < moves.count, end - index < Self.replayBatch, moves[end].to == to { end += 1 }
+                let spec = try await self.spec(of: to)
+                var arguments = [RESPArgument(topic), RESPArgument(to), RESPArgument(roundRobin[to] ?? 0)]
+                for move in moves[index..<end] {
+                    let partition = move.record.key.map { PartitionKey.partition(for: $0, partitions: spec.partitions) }
+                    arguments += [
+                        RESPArgument(move.record.position.partition), RESPArgument(move.record.position.offset),
+                        RESPArgument(partition ?? -1), RESPArgument(move.record.key ?? ""),
+                        RESPArgument(move.record.key == nil ? "0" : "1"), RESPArgument(bytes: move.event.jsonBytes),
+                    ]
+                }
+                let reply = try await run(.replay, arguments).array?.compactMap(\.integer) ?? []
+                guard reply.count >= 2, reply[0] >= 0 else {
+                    throw reply.first == -2
+                        ? .unknownTopic(to) : .unavailable("redis answered a replay without its counts")
+                }
+                for (move, moved) in zip(moves[index..<end], reply.dropFirst(2)) {
+                    if moved == 1 { report.replayed.append((move.event, move.to)) } else { report.gone += 1 }
+                }
+                roundRobin[to] = Int(reply[1])
+                if reply[0] == 1 {
+                    report.leftForRoom = moves.count - index - (reply.count - 2)
+                    break
+                }
+                index = end
             }
-            let reply = try await run(.replay, arguments).array?.compactMap(\.integer) ?? []
-            guard reply.count >= 2, reply[0] >= 0 else {
-                throw reply.first == -2 ? .unknownTopic(to) : .unavailable("redis answered a replay without its counts")
-            }
-            for (move, moved) in zip(moves[index..<end], reply.dropFirst(2)) {
-                if moved == 1 { report.replayed.append((move.event, move.to)) } else { report.gone += 1 }
-            }
-            roundRobin[to] = Int(reply[1])
-            if reply[0] == 1 {
-                report.leftForRoom = moves.count - index - (reply.count - 2)
-                break
-            }
-            index = end
+        } catch {
+            // Envelopes moved before the failure stay moved: the error says how many.
+            guard !report.replayed.isEmpty else { throw error }
+            throw .unavailable("\(error) (after \(report.replayed.count) dead letters were replayed)")
         }
         return report
     }

@@ -280,7 +280,7 @@ enum RedisScripts {
             local id = '0-' .. (offset + 1)
             local s = stream(name, p)
             if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
-            call('HSET', prefix .. 'r:' .. name .. ':' .. group, p .. ':' .. offset, ARGV[6])
+            call('HSET', prefix .. 'r:' .. name .. ':' .. group, p .. ':' .. ARGV[5], ARGV[6])
             return 1
             """
 

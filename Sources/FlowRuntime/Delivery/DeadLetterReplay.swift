@@ -31,7 +31,8 @@ public enum DeadLetterReplay {
     }
 
     /// The envelopes of `records` (in order) for which `select` holds, at most `limit`, each bound for
-    /// `target` or its `flowsourcetopic`; `skipped` counts the producer envelopes of malformed input.
+    /// `target` or its `flowsourcetopic`; `skipped` counts the producer envelopes of malformed input (they name
+    /// no source topic), skipped whatever `target` says.
     public static func plan(
         _ records: [BrokerRecord],
         to target: String?,
@@ -42,8 +43,7 @@ public enum DeadLetterReplay {
         var skipped = 0
         for record in records {
             if let limit, moves.count >= limit { break }
-            guard case .string(let source)? = record.event.extensions["flowsourcetopic"] ?? target.map(Value.string)
-            else {
+            guard case .string(let source)? = record.event.extensions["flowsourcetopic"] else {
                 skipped += 1
                 continue
             }
