@@ -45,34 +45,28 @@ extension CrashTests {
         kill(producer.processIdentifier, SIGTERM)
         #expect(RedisSharedRunTests.waitForExit(producer, seconds: 60, "the producer") == 0, "\(text("shop"))")
 
-        // The consumers start on the stored backlog; each record fails at once and waits an hour to retry.
-        let first = try RedisSharedRunTests.start(
-            scratch.pipeline,
-            only: "consumers",
-            broker: broker,
-            log: log("first"),
-            in: scratch.directory
-        )
-        for _ in 0..<300 where count("event retry scheduled", in: "first") < 3 {
-            usleep(100_000)  // polling another process's progress, bounded to 30 s
+        /// Runs the consumers on the store until `needle` was logged 3 times (bounded to 30 s), then SIGKILLs them.
+        func runConsumers(_ name: String, until needle: String) throws {
+            let run = try RedisSharedRunTests.start(
+                scratch.pipeline,
+                only: "consumers",
+                broker: broker,
+                log: log(name),
+                in: scratch.directory
+            )
+            for _ in 0..<300 where count(needle, in: name) < 3 {
+                usleep(100_000)  // polling another process's progress, bounded to 30 s
+            }
+            kill(run.processIdentifier, SIGKILL)
+            run.waitUntilExit()
         }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+
+        // The consumers start on the stored backlog; each record fails at once and waits an hour to retry.
+        try runConsumers("first", until: "event retry scheduled")
         #expect(count("event retry scheduled", in: "first") == 3, "\(text("first"))")
 
         // The next run finds each still waiting with its attempt counted, not as a fresh record.
-        let second = try RedisSharedRunTests.start(
-            scratch.pipeline,
-            only: "consumers",
-            broker: broker,
-            log: log("second"),
-            in: scratch.directory
-        )
-        for _ in 0..<300 where count("event retry resumed", in: "second") < 3 {
-            usleep(100_000)  // polling another process's progress, bounded to 30 s
-        }
-        kill(second.processIdentifier, SIGKILL)
-        second.waitUntilExit()
+        try runConsumers("second", until: "event retry resumed")
         #expect(count("event retry resumed", in: "second") == 3, "\(text("second"))")
         #expect(count("event delivered", in: "second") == 0, "\(text("second"))")
     }
