@@ -61,4 +61,39 @@ extension ConsumerRunnerTests {
         #expect(outcome.withLock { $0 } == .finished)
         #expect(h.stats.processed == 1)
     }
+
+    /// A drain that ends before `start()` has joined (a run stopped during start-up) must not leave the member
+    /// in the group: records handed to it would wait for a runner that stopped, and no other member would get
+    /// them.
+    @Test func aRunnerDrainedBeforeItJoinedLeavesTheGroupOnceItHasJoined() async throws {
+        let scheduler = ManualScheduler()
+        let broker = MemoryBroker(scheduler: scheduler)
+        try await broker.declare(TopicSpec(name: "orders"))
+        try await broker.declareGroup("g", on: "orders")
+        func runner(_ member: String, _ handler: ScriptedHandler) -> ConsumerRunner {
+            ConsumerRunner(
+                configuration: ConsumerConfiguration(name: "c", topic: "orders", group: "g", member: member),
+                broker: broker,
+                scheduler: scheduler,
+                logger: LogCapture().logger(),
+                random: SeededRandom(seed: 1),
+                handler: handler
+            )
+        }
+        let stopped = runner("m1", ScriptedHandler(scheduler: scheduler) { _ in .result(.success()) })
+        let outcome = Mutex<DrainOutcome?>(nil)
+        stopped.drain(grace: .seconds(5)) { result in outcome.withLock { $0 = result } }
+        scheduler.settle()
+        #expect(outcome.withLock { $0 } == .finished)
+        try await stopped.start()
+        scheduler.settle()
+
+        let handler = ScriptedHandler(scheduler: scheduler) { _ in .result(.success()) }
+        let running = runner("m2", handler)
+        try await running.start()
+        scheduler.settle()
+        _ = broker.publish(records("e", keys: [nil, nil, nil]), to: "orders")
+        scheduler.settle()
+        #expect(handler.calls.map(\.id) == ["e0", "e1", "e2"])
+    }
 }

@@ -107,7 +107,8 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Joins the consumer group; records start flowing right after.
+    /// Joins the consumer group; records start flowing right after (a runner drained meanwhile leaves it again
+    /// at once).
     public func start() async throws(BrokerError) {
         let request = SubscriptionRequest(
             topic: configuration.topic,
@@ -119,6 +120,11 @@ public final class ConsumerRunner: DeliverySink, @unchecked Sendable {
         let subscription = try await broker.subscribe(request, sink: self)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             scheduler.execute(on: queue) {
+                // Drained while joining: nothing will ever ack what the member gets, so it leaves at once.
+                guard !self.isStopped else {
+                    subscription.close {}
+                    return continuation.resume()
+                }
                 self.subscription = subscription
                 self.flushOutbox()
                 self.flushAcks()
