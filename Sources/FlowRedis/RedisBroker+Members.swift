@@ -259,21 +259,60 @@ extension RedisBroker {
         }
     }
 
-    /// `records` with the retry state their group keeps for them.
+    /// `records`, taken over from the pending list, with the retry state their group keeps for them and the
+    /// attempts begun on them that never finished (`AbandonedAttempts`, against `abandonLimit`).
     private func withRetryStates(
         _ records: [BrokerRecord],
         of member: RedisMember,
         then deliver: @escaping @Sendable ([BrokerRecord]) -> Void
     ) {
         let fields = records.map { RESPArgument("\($0.position.partition):\($0.position.offset)") }
-        send([RESPCommand("HMGET", [RESPArgument(key("r", member.topic, member.group))] + fields)]) { result in
+        let commands = ["r", "a"].map { kind in
+            RESPCommand("HMGET", [RESPArgument(key(kind, member.topic, member.group))] + fields)
+        }
+        let limit = abandonLimit
+        send(commands) { result in
             var records = records
-            if case .success(let replies) = result, let states = replies[0].array {
-                for (index, state) in states.enumerated() where index < records.count {
+            for index in records.indices { records[index].abandoned = AbandonedAttempts(count: 0, limit: limit) }
+            if case .success(let replies) = result, replies.count == 2 {
+                for (index, state) in (replies[0].array ?? []).enumerated() where index < records.count {
                     records[index].retry = state.string.flatMap(RedisEntry.retryState)
+                }
+                for (index, count) in (replies[1].array ?? []).enumerated() where index < records.count {
+                    records[index].abandoned?.count = count.string.flatMap { Int($0) } ?? 0
                 }
             }
             deliver(records)
+        }
+    }
+
+    /// Marks an attempt of the record at `position` begun, then runs `start` on `queue`. A broken connection
+    /// tries again after `pollInterval` (the attempt waits: unmarked, a process it ends would not count it); a
+    /// refusal is logged and the attempt starts unmarked.
+    func beginning(
+        _ position: RecordPosition,
+        by member: RedisMember,
+        queue startQueue: DispatchQueue,
+        then start: @escaping @Sendable () -> Void
+    ) {
+        let arguments = [
+            RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(position.partition),
+            RESPArgument(position.offset),
+        ]
+        run(.begin, arguments) { result in
+            if case .failure(let error) = result {
+                guard RedisLink.isRefusal(error) else {
+                    self.scheduler.schedule(after: self.pollInterval, on: self.queue) {
+                        self.beginning(position, by: member, queue: startQueue, then: start)
+                    }
+                    return
+                }
+                self.logger.error(
+                    "redis refused to mark an attempt begun; it starts unmarked",
+                    metadata: ["flow.error": "\(error)"]
+                )
+            }
+            self.scheduler.execute(on: startQueue, start)
         }
     }
 

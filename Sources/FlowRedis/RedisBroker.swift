@@ -27,6 +27,9 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     /// How often members renew their leases and look at who else is in the group: a third of the lease, at
     /// most a second, so partitions move to a member that joined within about a second.
     var heartbeatInterval: Duration { min(leaseDuration / 3, .seconds(1)) }
+    /// How many attempts begun on a record taken over from the pending list may go unfinished before the
+    /// record is given up (`AbandonedAttempts.limit`).
+    let abandonLimit: Int
     /// How often idle members look for records other processes stored, and waiting publishes for room.
     let pollInterval: Duration
     /// Appended to a member's name to make its Redis consumer name unique (`m1@host:pid:random`).
@@ -51,12 +54,14 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
     var unreachable = false
     let logger: Logger
 
-    /// Connects to Redis for the pipeline `pipeline` (its keys start with `flow:{pipeline}:`); `logger` says
-    /// when Redis stops and starts answering.
+    /// Connects to Redis for the pipeline `pipeline` (its keys start with `flow:{pipeline}:`); `abandonLimit`
+    /// (1 or more) is how many unfinished attempts a taken-over record may have; `logger` says when Redis
+    /// stops and starts answering.
     public static func connect(
         _ configuration: RESPConfiguration,
         pipeline: String,
         lease: Duration = .seconds(10),
+        abandonLimit: Int = 5,
         pollInterval: Duration = .milliseconds(50),
         scheduler: any FlowScheduler = DispatchScheduler(),
         logger: Logger = Logger(label: "flow.redis")
@@ -66,6 +71,7 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
             link: link,
             pipeline: pipeline,
             lease: lease,
+            abandonLimit: abandonLimit,
             pollInterval: pollInterval,
             scheduler: scheduler,
             logger: logger
@@ -76,6 +82,7 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         link: RedisLink,
         pipeline: String,
         lease: Duration,
+        abandonLimit: Int,
         pollInterval: Duration,
         scheduler: any FlowScheduler,
         logger: Logger
@@ -84,6 +91,7 @@ public final class RedisBroker: TopicListing, @unchecked Sendable {
         self.link = link
         prefix = "flow:{\(pipeline)}:"
         leaseDuration = lease
+        self.abandonLimit = abandonLimit
         self.pollInterval = pollInterval
         self.scheduler = scheduler
         let host = ProcessInfo.processInfo.hostName

@@ -12,7 +12,7 @@ import Synchronization
 final class RedisLink: Sendable {
     /// A script and the SHA1 Redis gave it.
     enum Script: CaseIterable, Sendable {
-        case declare, declareGroup, publish, steps, ack, retry, replay, stats, heartbeat, read, claim
+        case declare, declareGroup, publish, steps, ack, retry, begin, replay, stats, heartbeat, read, claim
 
         var source: String {
             switch self {
@@ -22,6 +22,7 @@ final class RedisLink: Sendable {
             case .steps: RedisScripts.steps
             case .ack: RedisScripts.ack
             case .retry: RedisScripts.retry
+            case .begin: RedisScripts.begin
             case .replay: RedisScripts.replay
             case .stats: RedisScripts.stats
             case .heartbeat: RedisScripts.heartbeat

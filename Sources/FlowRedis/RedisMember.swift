@@ -97,6 +97,12 @@ final class RedisSubscription: BrokerSubscription {
         broker.scheduler.execute(on: broker.queue) { self.broker.retrying(position, state, by: self.member) }
     }
 
+    func beginning(_ position: RecordPosition, queue: DispatchQueue, then start: @escaping @Sendable () -> Void) {
+        broker.scheduler.execute(on: broker.queue) {
+            self.broker.beginning(position, by: self.member, queue: queue, then: start)
+        }
+    }
+
     /// Leases are per partition and renewed by the member's heartbeat: nothing to do per record.
     func renew(_ positions: [RecordPosition]) {}
 

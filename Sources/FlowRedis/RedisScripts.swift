@@ -8,6 +8,8 @@
 /// - `s:TOPIC:P` stream: partition P; entry `0-N` holds offset N-1 (`XADD … 0-*` numbers them densely), with
 ///   fields `e` (the CloudEvents JSON) and `k` (the partition key, when the record has one);
 /// - `r:TOPIC:GROUP` hash: the `RetryState` of each record the group waits to retry, field `P:OFFSET`;
+/// - `a:TOPIC:GROUP` hash: how many attempts were begun on a record taken over from the pending list since
+///   its last concluded one (`AbandonedAttempts`), field `P:OFFSET`; dropped with its retry state or its ack;
 /// - `c` hash: each producer's checkpoint;
 /// - `m:TOPIC:GROUP` sorted set: live members (consumer names), scored by when their heartbeat expires;
 /// - `l:TOPIC:GROUP:P`: the lease of partition P, holding the owning member's consumer name.
@@ -239,6 +241,7 @@ enum RedisScripts {
                 local s = stream(ackTopic, ackP)
                 call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
                 call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
+                call('HDEL', prefix .. 'a:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
                 trim(s)
               end
               if producer ~= '' and not done then call('HSET', prefix .. 'c', producer, checkpoint) end
@@ -250,7 +253,7 @@ enum RedisScripts {
             """
 
     /// `ARGV`: prefix, topic, group, then partition and offset pairs. Acks them, drops their retry states and
-    /// trims what every group has acked.
+    /// begun-attempt marks, and trims what every group has acked.
     static let ack =
         library + "\n" + """
             local name, group = ARGV[2], ARGV[3]
@@ -266,14 +269,16 @@ enum RedisScripts {
               call('XACK', s, group, unpack(list))
               trim(s)
             end
-            local retries = prefix .. 'r:' .. name .. ':' .. group
-            if #fields > 0 and call('EXISTS', retries) == 1 then call('HDEL', retries, unpack(fields)) end
+            for _, kind in ipairs({'r:', 'a:'}) do
+              local hash = prefix .. kind .. name .. ':' .. group
+              if #fields > 0 and call('EXISTS', hash) == 1 then call('HDEL', hash, unpack(fields)) end
+            end
             return 1
             """
 
     /// `ARGV`: prefix, topic, group, partition, offset, state. Stores the record's retry state while the group
     /// has it pending, never after its ack: a state sent again after a broken connection, or overtaken by the
-    /// commit that acked its record, leaves nothing behind.
+    /// commit that acked its record, leaves nothing behind. An attempt concluded, so its begun marks go.
     static let retry =
         library + "\n" + """
             local name, group, p, offset = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -281,7 +286,20 @@ enum RedisScripts {
             local s = stream(name, p)
             if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
             call('HSET', prefix .. 'r:' .. name .. ':' .. group, p .. ':' .. ARGV[5], ARGV[6])
+            call('HDEL', prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5])
             return 1
+            """
+
+    /// `ARGV`: prefix, topic, group, partition, offset. Marks one more attempt begun on a record taken over
+    /// from the pending list, while the group has it pending. Returns the marks now stored (0 when the record
+    /// is no longer pending).
+    static let begin =
+        library + "\n" + """
+            local name, group, p, offset = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+            local id = '0-' .. (offset + 1)
+            local s = stream(name, p)
+            if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
+            return call('HINCRBY', prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5], 1)
             """
 
     /// `ARGV`: prefix, dead-letter topic, target topic, round-robin start, then per envelope: its partition,

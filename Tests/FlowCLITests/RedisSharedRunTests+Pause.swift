@@ -37,14 +37,8 @@ extension RedisSharedRunTests {
     /// attempts it had started before the pause may still complete).
     @Test func aMemberPausedPastItsLeaseStartsNothingTheOtherTookOver() throws {
         let port = try #require(redisPort)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-pause-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try RedisSharedRunTests.scratch("pause", database: 8, port: port)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let flush = try ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["redis-cli", "-p", port, "-n", "8", "FLUSHDB"]
-        )
-        try #require(flush.status == 0, "\(flush)")
         let broker = "redis://127.0.0.1:\(port)/8?lease=2s"
         let ledger = directory.appendingPathComponent("ledger.txt").path
         let pipeline = directory.appendingPathComponent("shared.yml").path

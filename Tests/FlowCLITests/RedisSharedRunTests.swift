@@ -72,18 +72,24 @@ struct RedisSharedRunTests {
         return process.terminationStatus
     }
 
-    @Test func theOthersTakeOverWhatAKilledProcessHeld() throws {
-        let port = try #require(redisPort)
+    /// A new directory `flow-NAME-UUID` for one test, and the Redis database `database` emptied for it.
+    static func scratch(_ name: String, database: Int, port: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "flow-shared-\(UUID().uuidString)"
+            "flow-\(name)-\(UUID().uuidString)"
         )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         let flush = try ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["redis-cli", "-p", port, "-n", "7", "FLUSHDB"]
+            ["redis-cli", "-p", port, "-n", "\(database)", "FLUSHDB"]
         )
         try #require(flush.status == 0, "\(flush)")
+        return directory
+    }
+
+    @Test func theOthersTakeOverWhatAKilledProcessHeld() throws {
+        let port = try #require(redisPort)
+        let directory = try Self.scratch("shared", database: 7, port: port)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let broker = "redis://127.0.0.1:\(port)/7?lease=2s"
         let ledger = directory.appendingPathComponent("ledger.txt").path
         let pipeline = directory.appendingPathComponent("shared.yml").path

@@ -15,6 +15,7 @@ struct BrokerURLTests {
         ("redis://:s3cr:et@cache:6379/0", .redis(RedisAddress(host: "cache", password: "s3cr:et"))),
         ("redis://flow:pw@cache/1", .redis(RedisAddress(host: "cache", username: "flow", password: "pw", database: 1))),
         ("redis://[::1]:7000/0?lease=2s", .redis(RedisAddress(host: "::1", port: 7000, lease: .seconds(2)))),
+        ("redis://h/0?abandon_limit=2&lease=3s", .redis(RedisAddress(host: "h", lease: .seconds(3), abandonLimit: 2))),
     ])
     func urlsParseToTheirBackend(text: String, url: BrokerURL) throws {
         #expect(try BrokerURL.parse(text).get() == url)
@@ -29,7 +30,9 @@ struct BrokerURLTests {
         ("redis://h:99999/0", "redis port must be 1 to 65535, not \"99999\""),
         ("redis://h:6379/zero", "redis database must be a number such as 0, not \"zero\""),
         ("redis://h?lease=soon", "lease must be a duration such as 10s, not \"soon\""),
-        ("redis://h?ttl=1s", "unknown redis option \"ttl=1s\" (known: lease)"),
+        ("redis://h?ttl=1s", "unknown redis option \"ttl=1s\" (known: lease, abandon_limit)"),
+        ("redis://h?abandon_limit=0", "abandon_limit must be a whole number of 1 or more, not \"0\""),
+        ("redis://h?lease", "unknown redis option \"lease\" (known: lease, abandon_limit)"),
     ])
     func malformedURLsSayWhatIsWrong(text: String, message: String) {
         guard case .failure(let error) = BrokerURL.parse(text) else {
@@ -47,6 +50,9 @@ struct BrokerURLTests {
         }
         let redis = RedisAddress(host: "10.0.0.5", port: 6380, database: 3, lease: .milliseconds(1500))
         #expect(try BrokerURL.parse(BrokerURL.redis(redis).description).get() == .redis(redis))
+        let limited = RedisAddress(host: "h", lease: .seconds(2), abandonLimit: 9)
+        #expect(BrokerURL.redis(limited).description == "redis://h:6379/0?lease=2s&abandon_limit=9")
+        #expect(try BrokerURL.parse(BrokerURL.redis(limited).description).get() == .redis(limited))
         #expect(BrokerURL.sqlite(path: "x.db", durability: .full).isDurable)
         #expect(!BrokerURL.memory.isDurable)
     }

@@ -32,6 +32,7 @@ enum BrokerBootstrap {
                         RESPConfiguration(address),
                         pipeline: pipeline,
                         lease: address.lease,
+                        abandonLimit: address.abandonLimit,
                         scheduler: scheduler,
                         logger: logger
                     )

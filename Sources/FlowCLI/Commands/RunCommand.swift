@@ -79,7 +79,8 @@ public struct RunCommand: AsyncParsableCommand {
             "Where topics live, overriding the pipeline's broker: key.",
             discussion: "memory: (in-process), sqlite:PATH (durable; ?durability=process for speed over "
                 + "power-loss safety), redis://[:PASSWORD@]HOST:PORT/DB (shared by several processes; "
-                + "?lease=10s).",
+                + "?lease=10s, how long a dead process keeps its partitions; ?abandon_limit=5, attempts a record may "
+                + "take down before it is dead-lettered).",
             valueName: "URL"
         ),
         transform: BrokerArgument.parse

@@ -1,10 +1,14 @@
-/// Where a Redis server is, parsed from `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB][?lease=DURATION]`.
+/// Where a Redis server is, parsed from
+/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB][?lease=DURATION&abandon_limit=N]`.
 ///
-/// Invariants: `port` is 1...65535, `database` 0 or more, `lease` positive; `description` never shows the
+/// Invariants: `port` is 1...65535, `database` 0 or more, `lease` positive, `abandonLimit` 1 or more;
+/// `description` never shows the
 /// password (it reads `:***@`), so the URL can go into logs and summaries.
 public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     /// How long a partition's lease lasts when the URL does not say (`?lease=10s`).
     public static let defaultLease: Duration = .seconds(10)
+    /// How many abandoned attempts a record may have when the URL does not say (`?abandon_limit=5`).
+    public static let defaultAbandonLimit = 5
 
     public var host: String
     public var port: Int
@@ -13,6 +17,9 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     public var database: Int
     /// How long a member owns a partition without renewing; a dead member's partitions move after it.
     public var lease: Duration
+    /// How many attempts begun on a record by processes that ended (or lost its partition) mid-attempt are
+    /// allowed before the record is dead-lettered without another (`AbandonedAttempts`).
+    public var abandonLimit: Int
 
     public init(
         host: String,
@@ -20,7 +27,8 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
         username: String? = nil,
         password: String? = nil,
         database: Int = 0,
-        lease: Duration = RedisAddress.defaultLease
+        lease: Duration = RedisAddress.defaultLease,
+        abandonLimit: Int = RedisAddress.defaultAbandonLimit
     ) {
         self.host = host
         self.port = port
@@ -28,6 +36,7 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
         self.password = password
         self.database = database
         self.lease = lease
+        self.abandonLimit = abandonLimit
     }
 
     /// Parses what follows `redis://`; the error is a lower-case message quoting the offending part.
@@ -37,16 +46,24 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
         }
         var rest = text
         var lease = defaultLease
+        var abandonLimit = defaultAbandonLimit
         if let question = rest.firstIndex(of: "?") {
             for item in rest[rest.index(after: question)...].split(separator: "&") {
                 let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2, pair[0] == "lease" else {
-                    return failure("unknown redis option \"\(item)\" (known: lease)")
+                switch pair.first {
+                case "lease" where pair.count == 2:
+                    guard let duration = DurationText.parse(pair[1]), duration > .zero else {
+                        return failure("lease must be a duration such as 10s, not \"\(pair[1])\"")
+                    }
+                    lease = duration
+                case "abandon_limit" where pair.count == 2:
+                    guard let limit = Int(pair[1]), limit >= 1 else {
+                        return failure("abandon_limit must be a whole number of 1 or more, not \"\(pair[1])\"")
+                    }
+                    abandonLimit = limit
+                default:
+                    return failure("unknown redis option \"\(item)\" (known: lease, abandon_limit)")
                 }
-                guard let duration = DurationText.parse(pair[1]), duration > .zero else {
-                    return failure("lease must be a duration such as 10s, not \"\(pair[1])\"")
-                }
-                lease = duration
             }
             rest = rest[..<question]
         }
@@ -98,7 +115,8 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
                 username: username,
                 password: password,
                 database: database,
-                lease: lease
+                lease: lease,
+                abandonLimit: abandonLimit
             )
         )
     }
@@ -106,7 +124,10 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let credentials = password == nil ? "" : "\(username ?? ""):***@"
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        let query = lease == Self.defaultLease ? "" : "?lease=\(DurationText.format(lease))"
+        var options: [String] = []
+        if lease != Self.defaultLease { options.append("lease=\(DurationText.format(lease))") }
+        if abandonLimit != Self.defaultAbandonLimit { options.append("abandon_limit=\(abandonLimit)") }
+        let query = options.isEmpty ? "" : "?" + options.joined(separator: "&")
         return "redis://\(credentials)\(host):\(port)/\(database)\(query)"
     }
 }

@@ -28,6 +28,13 @@ public protocol BrokerSubscription: AnyObject, Sendable {
     /// delivered again. Fire-and-forget, applied in order with acks.
     func retrying(_ position: RecordPosition, _ state: RetryState)
 
+    /// Marks an attempt of the record at `position` (one handed out with `BrokerRecord.abandoned`) begun, so
+    /// that should this process end before the attempt does, the next member gets the record with one more
+    /// abandoned attempt. A concluded attempt clears the marks (its retry state or its ack). `then` runs on
+    /// `queue` once the mark is stored: the attempt starts only after it, so a handler that ends its process
+    /// at once is still counted.
+    func beginning(_ position: RecordPosition, queue: DispatchQueue, then start: @escaping @Sendable () -> Void)
+
     /// Extends the lease of records still being worked on (a no-op under `Lease.infinite`).
     func renew(_ positions: [RecordPosition])
 
@@ -54,6 +61,16 @@ extension BrokerSubscription {
 
     /// Never asked of a member that always `holds`: there is nothing to give back.
     public func release(_ positions: [RecordPosition]) {}
+
+    /// A backend that never hands out `BrokerRecord.abandoned` keeps no marks: the attempt starts at once (on
+    /// the caller's queue, which is `queue`).
+    public func beginning(
+        _ position: RecordPosition,
+        queue: DispatchQueue,
+        then start: @escaping @Sendable () -> Void
+    ) {
+        start()
+    }
 }
 
 /// One record's outcome for `BrokerSubscription.commit`: the records it produced and its ack.

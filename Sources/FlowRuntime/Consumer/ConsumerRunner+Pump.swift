@@ -83,21 +83,24 @@ extension ConsumerRunner {
     }
 
     /// Starts one attempt of `job`, or gives it up when the broker handed it back with its attempt budget
-    /// already used up (its stored attempts reach a `max_attempts` lowered since they were made).
+    /// already used up (its stored attempts reach a `max_attempts` lowered since they were made) or with as
+    /// many abandoned attempts as its backend allows.
     private func begin(_ job: Job) {
-        guard job.attempt < configuration.retry.maxAttempts else {
-            if !job.isActive {
-                job.isActive = true
-                active += 1
-            }
-            job.lastError = job.lastError ?? "no attempt left after \(job.attempt)"
-            return deadLetter(job, reason: .attemptsExhausted)
-        }
-        job.attempt += 1
         if !job.isActive {
             job.isActive = true
             active += 1
         }
+        if let abandoned = job.record.abandoned, abandoned.isExceeded, job.attempt == job.deliveredAttempts {
+            job.lastError =
+                "\(abandoned.count) attempts began and never finished (each process handling it ended or lost its"
+                + " partition mid-attempt); the backend's abandon_limit is \(abandoned.limit)"
+            return deadLetter(job, reason: .attemptsAbandoned)
+        }
+        guard job.attempt < configuration.retry.maxAttempts else {
+            job.lastError = job.lastError ?? "no attempt left after \(job.attempt)"
+            return deadLetter(job, reason: .attemptsExhausted)
+        }
+        job.attempt += 1
         if job.attempt > 1 {
             counters.retried += 1
             meters?.countRetry(job.errorType ?? "handler")
@@ -126,7 +129,15 @@ extension ConsumerRunner {
             input.trace = span.context
         }
         logger.debug("event delivered", metadata: metadata(for: job))
-        handler.handle(input) { [job] result in job.complete(result) }
+        guard job.record.abandoned != nil, let subscription else {
+            return handler.handle(input) { [job] result in job.complete(result) }
+        }
+        // Handed out again: the attempt starts once it is marked begun, so a process it ends still counts it.
+        let attempt = job.attempt
+        subscription.beginning(record.position, queue: queue) { [job, input] in
+            guard job.state == .running, job.attempt == attempt, !self.isStopped else { return }
+            self.handler.handle(input) { [job] result in job.complete(result) }
+        }
     }
 
     /// Schedules one pump at `until`, when the open breaker will let a probe through.

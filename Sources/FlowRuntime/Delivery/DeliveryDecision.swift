@@ -6,6 +6,8 @@ public enum DeliveryDecision: Sendable, Hashable {
         case permanentFailure = "permanent failure"
         /// Every allowed attempt failed.
         case attemptsExhausted = "attempts exhausted"
+        /// Attempts kept being begun and never finished (`AbandonedAttempts`): each process handling it ended.
+        case attemptsAbandoned = "attempts abandoned"
     }
 
     /// Commit the event (success, filtered or dropped).
