@@ -7,7 +7,7 @@ import FlowRuntime
 /// Invariants: each envelope's event is stored on its target and the envelope deleted from the dead-letter
 /// stream by one script call, so a crash or a broken connection mid-replay neither duplicates nor loses one;
 /// a target partition's `capacity` holds as for any publish (what has no room stays a dead letter, counted in
-/// `leftForRoom`); an envelope replayed or evicted by someone else meanwhile is counted in `gone`, never
+/// `leftForRoom`, and so does every later envelope bound for that topic, while those for others go on); an envelope replayed or evicted by someone else meanwhile is counted in `gone`, never
 /// stored twice. Running members see replayed records at their next read, as any other publish.
 extension RedisBroker {
     /// Envelopes moved per script call: each call holds Redis for a bounded time.
@@ -47,6 +47,12 @@ extension RedisBroker {
             while index < moves.count {
                 // One call per run of envelopes bound for the same topic, at most `replayBatch` long.
                 let to = moves[index].to
+                // A topic that had no room gets nothing more this time (its order is kept); the others go on.
+                if report.leftForRoom[to] != nil {
+                    report.leftForRoom[to, default: 0] += 1
+                    index += 1
+                    continue
+                }
                 var end = index
                 while end < moves.count, end - index < Self.replayBatch, moves[end].to == to { end += 1 }
                 let spec = try await self.spec(of: to)
@@ -68,10 +74,7 @@ extension RedisBroker {
                     if moved == 1 { report.replayed.append((move.event, move.to)) } else { report.gone += 1 }
                 }
                 roundRobin[to] = Int(reply[1])
-                if reply[0] == 1 {
-                    report.leftForRoom = moves.count - index - (reply.count - 2)
-                    break
-                }
+                if reply[0] == 1 { report.leftForRoom[to] = end - index - (reply.count - 2) }
                 index = end
             }
         } catch {

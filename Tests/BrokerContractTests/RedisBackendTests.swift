@@ -51,16 +51,19 @@ struct RedisBackendTests {
 
 extension RedisBackendTests {
     /// A replay beside a running pipeline keeps the target's capacity: what has no room stays a dead letter,
-    /// counted, and a later replay moves it once the consumers made room.
+    /// counted per topic (envelopes for other topics still go), and a later replay moves it once the consumers
+    /// made room.
     @Test func aReplayKeepsTheTargetsCapacityAndLeavesTheRestForLater() async throws {
         let rig = try await BrokerRig(.redis)
         let redis = try #require(rig.broker as? RedisBroker)
         try await rig.broker.declare(TopicSpec(name: "orders", partitions: 1, capacity: 2))
         try await rig.broker.declare(TopicSpec(name: "orders.dlq", partitions: 1))
+        try await rig.broker.declare(TopicSpec(name: "payments", partitions: 1))
         try await rig.broker.declareGroup("g", on: "orders")
-        let envelopes = records("d", keys: ["a", "b", "c"]).map { record in
+        // The last envelope goes to another topic, which has room: a full "orders" does not hold it back.
+        let envelopes = records("d", keys: ["a", "b", "c", "p"]).map { record in
             var record = record
-            record.event.extensions["flowsourcetopic"] = .string("orders")
+            record.event.extensions["flowsourcetopic"] = .string(record.key == "p" ? "payments" : "orders")
             record.event.extensions["flowerror"] = .string("declined")
             return record
         }
@@ -70,8 +73,9 @@ extension RedisBackendTests {
         let first = try await redis.replayDeadLetters(from: "orders.dlq", to: nil, limit: nil, dryRun: false) { _ in
             true
         }
-        #expect(first.replayed.map(\.event.id) == ["d0", "d1"])
-        #expect(first.leftForRoom == 1)
+        #expect(first.replayed.map(\.event.id) == ["d0", "d1", "d3"])
+        #expect(first.leftForRoom == ["orders": 1])
+        #expect(try await redis.records(of: "payments").map(\.event.id) == ["d3"])
         #expect(try await redis.records(of: "orders.dlq").map(\.event.id) == ["d2"])
         let replayed = try await redis.records(of: "orders")
         #expect(replayed.map(\.event.id) == ["d0", "d1"])
@@ -86,7 +90,7 @@ extension RedisBackendTests {
             true
         }
         #expect(second.replayed.map(\.event.id) == ["d2"])
-        #expect(second.leftForRoom == 0)
+        #expect(second.leftForRoom.isEmpty)
         #expect(try await redis.records(of: "orders.dlq").isEmpty)
         member.close {}
         rig.scheduler.settle()

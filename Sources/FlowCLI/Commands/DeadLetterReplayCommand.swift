@@ -124,7 +124,7 @@ public struct DeadLetterReplayCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         print(Self.summary(of: report, from: topic, of: place, dryRun: dryRun))
-        if report.leftForRoom > 0 { throw ExitCode(1) }
+        if !report.leftForRoom.isEmpty { throw ExitCode(1) }
     }
 
     /// What the replay did, one line per kind of outcome.
@@ -152,9 +152,10 @@ public struct DeadLetterReplayCommand: AsyncParsableCommand {
         if report.gone > 0 {
             lines.append("skipped \(report.gone) already gone (replayed or evicted by someone else meanwhile)")
         }
-        if report.leftForRoom > 0 {
+        for (target, left) in report.leftForRoom.sorted(by: { $0.key < $1.key }) {
             lines.append(
-                "left \(report.leftForRoom) dead letters where they are: their topic is at capacity; run the replay again once its consumers caught up"
+                "left \(left) dead letter\(left == 1 ? "" : "s") for \"\(target)\" where \(left == 1 ? "it is" : "they are"): "
+                    + "\"\(target)\" is at capacity; run the replay again once its consumers caught up"
             )
         }
         return lines.joined(separator: "\n")

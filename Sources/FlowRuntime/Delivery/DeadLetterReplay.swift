@@ -24,8 +24,9 @@ public enum DeadLetterReplay {
         public var skippedMalformed = 0
         /// Envelopes chosen but gone before the replay reached them (replayed or evicted meanwhile).
         public var gone = 0
-        /// Envelopes chosen but left where they are: the topic they go to had no room (Redis, beside a run).
-        public var leftForRoom = 0
+        /// Envelopes chosen but left where they are, by the topic they go to, which had no room (Redis, beside
+        /// a run).
+        public var leftForRoom: [String: Int] = [:]
 
         public init() {}
     }
