@@ -15,7 +15,8 @@ import Foundation
 ///   producer (or an ingest 202) was told is stored survives a crash; `durability: full` fsyncs each commit
 ///   (it survives power loss), `process` survives the process being killed;
 /// - one process owns the file (an exclusive `flock`, released by the kernel even on SIGKILL);
-/// - a restart resumes every group at its committed watermark and skips what it acked above it;
+/// - a restart resumes every group at its committed watermark and skips what it acked above it; each attempt
+///   of a record the run before may have been handling is marked begun (committed) before it starts;
 /// - the engine's state is owned by its serial queue, the connection by the journal's writer queue.
 ///
 /// `@unchecked Sendable`: everything mutable belongs to the engine's or the journal's queue (see above).
@@ -25,12 +26,17 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
     let engine: MemoryBroker
     let journal: SQLiteJournal
     private let lock: SQLiteOwnerLock
+    /// Whether the run before this one may have ended in the middle of attempts (`RestoredTopic`).
+    private let resumesAfterCrash: Bool
 
     /// Opens (creating it and its directory if needed) the store at `path`, or throws a clear error: another
     /// process owns it, it is a directory, it is not a flow store, it is newer or corrupt, it cannot be written.
+    /// A record handed out again after a restart is dead-lettered once `abandonLimit` of its attempts were
+    /// begun and cut off by the process ending (`AbandonedAttempts`).
     public init(
         path: String,
         durability: BrokerURL.Durability = .full,
+        abandonLimit: Int = BrokerURL.defaultAbandonLimit,
         scheduler: any FlowScheduler
     ) throws(SQLiteStoreError) {
         self.path = path
@@ -50,8 +56,11 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
         let queue = DispatchQueue(label: "flow.broker.sqlite")
         let connection = try SQLiteConnection(path: path)
         try SQLiteSchema.prepare(connection, synchronous: durability == .full ? "FULL" : "NORMAL")
+        // Read and dropped at once: should this run crash, the next one finds no `clean`.
+        resumesAfterCrash = try connection.integer("SELECT value FROM meta WHERE key = 'clean'") != 1
+        try connection.execute("DELETE FROM meta WHERE key = 'clean'")
         journal = try SQLiteJournal(connection: connection, brokerQueue: queue, scheduler: scheduler)
-        engine = MemoryBroker(scheduler: scheduler, queue: queue, journal: journal)
+        engine = MemoryBroker(scheduler: scheduler, queue: queue, journal: journal, abandonLimit: abandonLimit)
     }
 
     /// Always: what was committed outlives the process.
@@ -75,7 +84,9 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
             )
         }
         try await engine.declare(spec)
-        if let stored { try await engine.restore(stored.state, of: spec.name) }
+        guard var state = stored?.state else { return }
+        state.resumesAfterCrash = resumesAfterCrash
+        try await engine.restore(state, of: spec.name)
     }
 
     public func declareGroup(_ group: String, on topic: String) async throws(BrokerError) {
@@ -140,5 +151,14 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
     /// Waits until everything journaled so far is committed (for a clean shutdown and for tests).
     public func flush() async {
         await engine.afterEverythingCommitted()
+    }
+
+    /// Records that the run ends with no attempt left unfinished (its consumers drained), then waits for
+    /// everything to be committed: the next run then takes over only records with begun marks.
+    public func closeCleanly() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            journal.endedCleanly { continuation.resume() }
+        }
+        await flush()
     }
 }

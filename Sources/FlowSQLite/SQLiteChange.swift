@@ -9,4 +9,7 @@ enum SQLiteChange {
     case drop(topic: String, partition: Int, below: Int64, evicted: Int)
     case checkpoint(String, ProducerCheckpoint)
     case retry(RecordPosition, topic: String, group: String, RetryState)
+    case begun(RecordPosition, topic: String, group: String, count: Int)
+    /// The run ends with every attempt finished (`SQLiteSchema`'s `meta`).
+    case clean
 }

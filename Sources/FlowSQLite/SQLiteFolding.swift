@@ -41,7 +41,7 @@ struct SQLiteFolding {
                 drops[key] = (index, max(folded.below, below), folded.evicted + evicted)
             case .checkpoint(let producer, _):
                 checkpoints[producer] = index
-            case .topic, .group, .record, .retry:
+            case .topic, .group, .record, .retry, .begun, .clean:
                 break
             }
         }

@@ -61,6 +61,18 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
         add(.retry(position, topic: topic, group: group, state))
     }
 
+    func began(_ position: RecordPosition, of topic: String, group: String, count: Int) {
+        add(.begun(position, topic: topic, group: group, count: count))
+    }
+
+    /// Journals that the run ends with every attempt finished; `done` runs once that is committed.
+    func endedCleanly(_ done: @escaping @Sendable () -> Void) {
+        scheduler.execute(on: brokerQueue) {
+            self.add(.clean)
+            self.afterCommit { _ in done() }
+        }
+    }
+
     func afterCommit(_ work: @escaping @Sendable (BrokerError?) -> Void) {
         dispatchPrecondition(condition: .onQueue(brokerQueue))
         if let failure { return work(failure) }
@@ -149,6 +161,10 @@ final class SQLiteJournal: BrokerJournal, @unchecked Sendable {
                     try writer.store(checkpoint, of: producer)
                 case .retry(let position, let topic, let group, let state):
                     try writer.store(state, of: position, in: topic, group: group)
+                case .begun(let position, let topic, let group, let count):
+                    try writer.store(begun: count, of: position, in: topic, group: group)
+                case .clean:
+                    try writer.markClean()
                 }
             }
             try writer.commit()

@@ -88,6 +88,15 @@ enum SQLiteLoader {
                 lastError: retries.text(6) ?? ""
             )
         }
+        let begun = try connection.prepare("SELECT grp, partition, offset, count FROM begun WHERE topic = ?")
+        begun.bind(.text(name))
+        while try begun.step() {
+            guard let group = begun.text(0), groups[group] != nil else { continue }
+            let p = Int(begun.int64(1))
+            guard p >= 0, p < count else { continue }
+            if groups[group]?.begun.isEmpty == true { groups[group]?.begun = Array(repeating: [:], count: count) }
+            groups[group]?.begun[p][begun.int64(2)] = Int(begun.int64(3))
+        }
         return (count, RestoredTopic(partitions: partitions, groups: groups, evicted: evicted))
     }
 

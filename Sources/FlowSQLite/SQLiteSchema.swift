@@ -8,6 +8,11 @@
 ///   watermark and the offsets it acked above it;
 /// - `retries(topic, grp, partition, offset, attempts, due, first_failure, last_error)`: the `RetryState` of
 ///   each record a group waits to retry (times in milliseconds since 1970), deleted with the record's ack;
+/// - `begun(topic, grp, partition, offset, count)`: attempts begun on a record handed out again after a
+///   restart and never finished (`AbandonedAttempts`), deleted with the record's ack or next retry state
+///   (added within layout 1: a build without it ignores the table);
+/// - `meta(key, value)`: `clean` = 1 while the store rests after a run that ended with every attempt finished
+///   (deleted as a run opens it, so a crash leaves it absent; added within layout 1 like `begun`);
 /// - `checkpoints(producer, source, produced, offset, random)`: how far each producer got (`ProducerCheckpoint`,
 ///   `random` as the bit pattern of its `UInt64`).
 ///
@@ -38,6 +43,10 @@ enum SQLiteSchema {
             topic TEXT NOT NULL, grp TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
             attempts INTEGER NOT NULL, due INTEGER NOT NULL, first_failure INTEGER NOT NULL, last_error TEXT NOT NULL,
             PRIMARY KEY(topic, grp, partition, offset)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS begun(
+            topic TEXT NOT NULL, grp TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
+            count INTEGER NOT NULL, PRIMARY KEY(topic, grp, partition, offset)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS checkpoints(
             producer TEXT PRIMARY KEY, source TEXT NOT NULL, produced INTEGER NOT NULL, offset INTEGER NOT NULL,
             random INTEGER NOT NULL) WITHOUT ROWID;

@@ -14,8 +14,11 @@ final class SQLiteWriter: @unchecked Sendable {
     private let insertAck, updateCommitted, deleteAcks: SQLiteStatement
     private let deleteRecords, updateBase, addEvicted, upsertCheckpoint: SQLiteStatement
     private let upsertRetry, deleteRetry, deleteRetriesBelow: SQLiteStatement
+    private let upsertBegun, deleteBegun, deleteBegunBelow: SQLiteStatement
     /// Whether `retries` may hold rows: acks then delete theirs (otherwise they skip the statements).
     private var mayHoldRetries: Bool
+    /// Whether `begun` may hold rows (as `mayHoldRetries`); set for good once one is written in this run.
+    private var mayHoldBegun: Bool
     /// This transaction deleted retry rows: `commit()` then checks once whether any are left.
     private var deletedRetries = false
     /// Transactions since free pages were last given back to the file system.
@@ -70,6 +73,16 @@ final class SQLiteWriter: @unchecked Sendable {
             "DELETE FROM retries WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset < ?4"
         )
         mayHoldRetries = (try connection.integer("SELECT EXISTS(SELECT 1 FROM retries)") ?? 0) != 0
+        upsertBegun = try connection.prepare(
+            "INSERT OR REPLACE INTO begun(topic, grp, partition, offset, count) VALUES(?, ?, ?, ?, ?)"
+        )
+        deleteBegun = try connection.prepare(
+            "DELETE FROM begun WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset = ?4"
+        )
+        deleteBegunBelow = try connection.prepare(
+            "DELETE FROM begun WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset < ?4"
+        )
+        mayHoldBegun = (try connection.integer("SELECT EXISTS(SELECT 1 FROM begun)") ?? 0) != 0
         upsertCheckpoint = try connection.prepare(
             "INSERT OR REPLACE INTO checkpoints(producer, source, produced, offset, random) VALUES(?, ?, ?, ?, ?)"
         )
@@ -140,14 +153,29 @@ final class SQLiteWriter: @unchecked Sendable {
             try updateCommitted.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
             try deleteAcks.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
         }
+        if mayHoldBegun {
+            try delete(positions, committed: committed, of: topic, group: group, with: deleteBegun, deleteBegunBelow)
+        }
         guard mayHoldRetries else { return }
         deletedRetries = true
+        try delete(positions, committed: committed, of: topic, group: group, with: deleteRetry, deleteRetriesBelow)
+    }
+
+    /// Deletes the rows of `positions` with `one`, and those below each new watermark with `below`.
+    private func delete(
+        _ positions: [RecordPosition],
+        committed: [Int: Int64],
+        of topic: String,
+        group: String,
+        with one: SQLiteStatement,
+        _ below: SQLiteStatement
+    ) throws(SQLiteStoreError) {
         for position in positions {
             let p = SQLiteValue.integer(Int64(position.partition))
-            try deleteRetry.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
+            try one.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
         }
         for (p, watermark) in committed {
-            try deleteRetriesBelow.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
+            try below.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
         }
     }
 
@@ -173,6 +201,27 @@ final class SQLiteWriter: @unchecked Sendable {
             .integer(RetryState.milliseconds(state.due)),
             .integer(RetryState.milliseconds(state.firstFailure)),
             .text(state.lastError)
+        ).run()
+        guard mayHoldBegun else { return }
+        let p = SQLiteValue.integer(Int64(position.partition))
+        try deleteBegun.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
+    }
+
+    /// Records that the store rests after a run that ended with every attempt finished.
+    func markClean() throws(SQLiteStoreError) {
+        try connection.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('clean', 1)")
+    }
+
+    /// Stores that `count` attempts were begun on the record at `position` and have not finished.
+    func store(begun count: Int, of position: RecordPosition, in topic: String, group: String) throws(SQLiteStoreError)
+    {
+        mayHoldBegun = true
+        try upsertBegun.bind(
+            .text(topic),
+            .text(group),
+            .integer(Int64(position.partition)),
+            .integer(position.offset),
+            .integer(Int64(count))
         ).run()
     }
 

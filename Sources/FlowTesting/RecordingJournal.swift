@@ -26,6 +26,7 @@ final class RecordingJournal: BrokerJournal {
     func declaredGroup(_ group: String, on topic: String, starts: [Int64]) {}
     func acked(_ positions: [RecordPosition], of topic: String, group: String, committed: [Int: Int64]) {}
     func retrying(_ position: RecordPosition, of topic: String, group: String, _ state: RetryState) {}
+    func began(_ position: RecordPosition, of topic: String, group: String, count: Int) {}
     func dropped(in topic: String, partition: Int, below offset: Int64, evicted: Int) {}
     func checkpointed(_ producer: String, at checkpoint: ProducerCheckpoint) {}
 }

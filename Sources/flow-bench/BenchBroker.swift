@@ -10,7 +10,7 @@ enum BenchBroker {
     static func open(_ url: BrokerURL, scheduler: any FlowScheduler) async throws -> any Broker {
         switch url {
         case .memory: return MemoryBroker(scheduler: scheduler)
-        case .sqlite(let path, let durability):
+        case .sqlite(let path, let durability, _):
             return try SQLiteBroker(path: path, durability: durability, scheduler: scheduler)
         case .redis(let address):
             return try await RedisBroker.connect(

@@ -47,12 +47,12 @@ struct LatencyCommand: AsyncParsableCommand {
     private func measureFlow(total: Int, perTick: Int) async throws -> Measurement {
         let scheduler = DispatchScheduler()
         let url = try BrokerURL.parse(self.broker).get()
-        if case .sqlite(let path, _) = url {
+        if case .sqlite(let path, _, _) = url {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         let broker = try await BenchBroker.open(url, scheduler: scheduler)
         defer {
-            if case .sqlite(let path, _)? = try? BrokerURL.parse(self.broker).get() {
+            if case .sqlite(let path, _, _)? = try? BrokerURL.parse(self.broker).get() {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
         }

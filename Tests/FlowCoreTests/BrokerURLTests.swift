@@ -10,6 +10,10 @@ struct BrokerURLTests {
         ("sqlite:///var/lib/flow/orders.db", .sqlite(path: "/var/lib/flow/orders.db", durability: .full)),
         ("sqlite:orders.db?durability=process", .sqlite(path: "orders.db", durability: .process)),
         ("sqlite:orders.db?durability=full", .sqlite(path: "orders.db", durability: .full)),
+        (
+            "sqlite:o.db?abandon_limit=3&durability=process",
+            .sqlite(path: "o.db", durability: .process, abandonLimit: 3)
+        ),
         ("redis://10.0.0.5:6380/2", .redis(RedisAddress(host: "10.0.0.5", port: 6380, database: 2))),
         ("redis://localhost", .redis(RedisAddress(host: "localhost"))),
         ("redis://:s3cr:et@cache:6379/0", .redis(RedisAddress(host: "cache", password: "s3cr:et"))),
@@ -25,7 +29,8 @@ struct BrokerURLTests {
         ("kafka://localhost:9092", "unknown broker \"kafka\""),
         ("sqlite:", "sqlite broker needs a file path"),
         ("sqlite:orders.db?durability=maybe", "durability must be full or process, not \"maybe\""),
-        ("sqlite:orders.db?mode=ro", "unknown sqlite option \"mode=ro\" (known: durability)"),
+        ("sqlite:orders.db?mode=ro", "unknown sqlite option \"mode=ro\" (known: durability, abandon_limit)"),
+        ("sqlite:orders.db?abandon_limit=-1", "abandon_limit must be a whole number of 1 or more, not \"-1\""),
         ("redis://", "redis broker needs a host, e.g. redis://127.0.0.1:6379/0"),
         ("redis://h:99999/0", "redis port must be 1 to 65535, not \"99999\""),
         ("redis://h:6379/zero", "redis database must be a number such as 0, not \"zero\""),
@@ -45,6 +50,7 @@ struct BrokerURLTests {
     @Test func theCanonicalSpellingParsesBackToTheSameURL() throws {
         for url in [
             BrokerURL.memory, .sqlite(path: "a/b.db", durability: .process), .sqlite(path: "/c.db", durability: .full),
+            .sqlite(path: "d.db", durability: .full, abandonLimit: 2),
         ] {
             #expect(try BrokerURL.parse(url.description).get() == url)
         }

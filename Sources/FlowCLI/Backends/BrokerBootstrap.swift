@@ -19,9 +19,16 @@ enum BrokerBootstrap {
         switch url {
         case .memory:
             return .success(MemoryBroker(scheduler: scheduler))
-        case .sqlite(let path, let durability):
+        case .sqlite(let path, let durability, let abandonLimit):
             do {
-                return .success(try SQLiteBroker(path: path, durability: durability, scheduler: scheduler))
+                return .success(
+                    try SQLiteBroker(
+                        path: path,
+                        durability: durability,
+                        abandonLimit: abandonLimit,
+                        scheduler: scheduler
+                    )
+                )
             } catch {
                 return .failure(BootstrapError(message: error.description))
             }
@@ -44,9 +51,11 @@ enum BrokerBootstrap {
     }
 
     /// Waits until what the backend acknowledged is on disk (a no-op for memory, and for Redis, which stored
-    /// each write before answering; its members have left, giving up their leases, by now).
-    static func close(_ broker: any Broker) async {
-        if let sqlite = broker as? SQLiteBroker { await sqlite.flush() }
+    /// each write before answering; its members have left, giving up their leases, by now). A store whose run
+    /// left no attempt unfinished is told so (`SQLiteBroker.closeCleanly`).
+    static func close(_ broker: any Broker, everyAttemptFinished: Bool) async {
+        guard let sqlite = broker as? SQLiteBroker else { return }
+        if everyAttemptFinished { await sqlite.closeCleanly() } else { await sqlite.flush() }
     }
 
     /// Why a backend did not open.

@@ -75,7 +75,7 @@ public struct DeadLetterReplayCommand: AsyncParsableCommand {
         let report: DeadLetterReplay.Report
         let place: String
         switch broker.url {
-        case .sqlite(let path, _):
+        case .sqlite(let path, _, _):
             place = path
             do {
                 report = try SQLiteDeadLetterReplay.replay(

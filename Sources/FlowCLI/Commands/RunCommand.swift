@@ -79,8 +79,8 @@ public struct RunCommand: AsyncParsableCommand {
             "Where topics live, overriding the pipeline's broker: key.",
             discussion: "memory: (in-process), sqlite:PATH (durable; ?durability=process for speed over "
                 + "power-loss safety), redis://[:PASSWORD@]HOST:PORT/DB (shared by several processes; "
-                + "?lease=10s, how long a dead process keeps its partitions; ?abandon_limit=5, attempts a record may "
-                + "take down before it is dead-lettered).",
+                + "?lease=10s, how long a dead process keeps its partitions). Both durable ones take "
+                + "?abandon_limit=5: how many processes a record may take down before it is dead-lettered.",
             valueName: "URL"
         ),
         transform: BrokerArgument.parse
@@ -244,9 +244,9 @@ public struct RunCommand: AsyncParsableCommand {
         logger.info("shutting down", metadata: ["flow.reason": "\(reason)"])
         await run.shutdown()
         await tracing?.shutdown()
-        await BrokerBootstrap.close(backend)
-        withExtendedLifetime(watcher) {}
         let summary = await run.summary()
+        await BrokerBootstrap.close(backend, everyAttemptFinished: summary.unfinished == 0)
+        withExtendedLifetime(watcher) {}
         for topic in summary.topics where topic.lost > 0 {
             logger.error(
                 "events lost at shutdown",

@@ -94,7 +94,7 @@ public struct TailCommand: AsyncParsableCommand {
                 Terminal.printError(problem.message)
                 throw ExitCode(1)
             }
-        case .sqlite(let path, _):
+        case .sqlite(let path, _, _):
             do {
                 source = SQLiteTailSource(reader: try SQLiteStoreReader(path: path))
             } catch {

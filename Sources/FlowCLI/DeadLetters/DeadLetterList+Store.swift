@@ -5,7 +5,7 @@ extension DeadLetterList {
     /// The dead letters of `topics` (every stored topic no group reads when empty) in the store at `url`, read
     /// without disturbing a pipeline that owns it.
     static func render(store url: BrokerURL, topics: [String]) -> (output: String, errors: String, exitCode: Int32) {
-        guard case .sqlite(let path, _) = url else { return ("", "flow: \(url) keeps no dead letters", 1) }
+        guard case .sqlite(let path, _, _) = url else { return ("", "flow: \(url) keeps no dead letters", 1) }
         do {
             let reader = try SQLiteStoreReader(path: path)
             let names = topics.isEmpty ? try reader.unreadTopics() : topics

@@ -45,7 +45,7 @@ enum DeadLetterShow {
 
     /// The envelope with `id` in `topic` of the store at `url`, read without disturbing its owner.
     static func find(_ id: String, in topic: String, of url: BrokerURL) -> Result<Value, Problem> {
-        guard case .sqlite(let path, _) = url else {
+        guard case .sqlite(let path, _, _) = url else {
             return .failure(Problem(message: "flow: \(url) keeps no dead letters"))
         }
         do {

@@ -15,10 +15,16 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
 
     /// In-process, gone with the process.
     case memory
-    /// An embedded SQLite file at `path` (relative to the working directory unless absolute).
-    case sqlite(path: String, durability: Durability)
+    /// An embedded SQLite file at `path` (relative to the working directory unless absolute); `abandonLimit`
+    /// (1 or more) as on Redis: how many attempts of a record may be cut off by the process ending before
+    /// the record is dead-lettered.
+    case sqlite(path: String, durability: Durability, abandonLimit: Int = BrokerURL.defaultAbandonLimit)
     /// Redis Streams on a server several processes share.
     case redis(RedisAddress)
+
+    /// How many attempts begun on a record and never finished (their process ended, or on Redis lost the
+    /// record's partition) a durable backend allows before dead-lettering the record (`?abandon_limit=5`).
+    public static let defaultAbandonLimit = 5
 
     /// The schemes a URL may start with, as users write them.
     public static let schemes = ["memory:", "sqlite:PATH", "redis://HOST:PORT/DB"]
@@ -39,36 +45,61 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
         }
         var rest = Substring(text.dropFirst("sqlite:".count))
         var durability = Durability.full
+        var abandonLimit = defaultAbandonLimit
         if let question = rest.firstIndex(of: "?") {
             let query = rest[rest.index(after: question)...]
             rest = rest[..<question]
             for item in query.split(separator: "&") {
                 let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2, pair[0] == "durability" else {
-                    return .failure(BrokerURLError(message: "unknown sqlite option \"\(item)\" (known: durability)"))
-                }
-                guard let level = Durability(rawValue: pair[1]) else {
+                switch pair.first {
+                case "durability" where pair.count == 2:
+                    guard let level = Durability(rawValue: pair[1]) else {
+                        return .failure(
+                            BrokerURLError(message: "durability must be full or process, not \"\(pair[1])\"")
+                        )
+                    }
+                    durability = level
+                case "abandon_limit" where pair.count == 2:
+                    guard let limit = Int(pair[1]), limit >= 1 else {
+                        return .failure(BrokerURLError(message: abandonLimitMessage(pair[1])))
+                    }
+                    abandonLimit = limit
+                default:
                     return .failure(
-                        BrokerURLError(message: "durability must be full or process, not \"\(pair[1])\"")
+                        BrokerURLError(message: "unknown sqlite option \"\(item)\" (known: durability, abandon_limit)")
                     )
                 }
-                durability = level
             }
         }
         // `sqlite:///abs` and `sqlite://rel` are accepted as URL spellings of `sqlite:/abs` and `sqlite:rel`.
         if rest.hasPrefix("//") { rest = rest.dropFirst(2) }
         guard !rest.isEmpty else { return .failure(BrokerURLError(message: "sqlite broker needs a file path")) }
-        return .success(.sqlite(path: String(rest), durability: durability))
+        return .success(.sqlite(path: String(rest), durability: durability, abandonLimit: abandonLimit))
+    }
+
+    /// The message for an `abandon_limit` that is not a whole number of 1 or more.
+    static func abandonLimitMessage(_ text: String) -> String {
+        "abandon_limit must be a whole number of 1 or more, not \"\(text)\""
     }
 
     /// The URL in its canonical spelling.
     public var description: String {
         switch self {
         case .memory: "memory:"
-        case .sqlite(let path, .full): "sqlite:\(path)"
-        case .sqlite(let path, let durability): "sqlite:\(path)?durability=\(durability.rawValue)"
+        case .sqlite(let path, let durability, let abandonLimit):
+            "sqlite:\(path)"
+                + Self.query([
+                    durability == .full ? nil : "durability=\(durability.rawValue)",
+                    abandonLimit == Self.defaultAbandonLimit ? nil : "abandon_limit=\(abandonLimit)",
+                ])
         case .redis(let address): address.description
         }
+    }
+
+    /// `?A&B` of the options given, or nothing when none is.
+    static func query(_ options: [String?]) -> String {
+        let given = options.compactMap(\.self)
+        return given.isEmpty ? "" : "?" + given.joined(separator: "&")
     }
 
     /// Whether what the backend acknowledged outlives the process.

@@ -8,7 +8,7 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     /// How long a partition's lease lasts when the URL does not say (`?lease=10s`).
     public static let defaultLease: Duration = .seconds(10)
     /// How many abandoned attempts a record may have when the URL does not say (`?abandon_limit=5`).
-    public static let defaultAbandonLimit = 5
+    public static let defaultAbandonLimit = BrokerURL.defaultAbandonLimit
 
     public var host: String
     public var port: Int
@@ -58,7 +58,7 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
                     lease = duration
                 case "abandon_limit" where pair.count == 2:
                     guard let limit = Int(pair[1]), limit >= 1 else {
-                        return failure("abandon_limit must be a whole number of 1 or more, not \"\(pair[1])\"")
+                        return failure(BrokerURL.abandonLimitMessage(pair[1]))
                     }
                     abandonLimit = limit
                 default:
@@ -124,10 +124,10 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let credentials = password == nil ? "" : "\(username ?? ""):***@"
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        var options: [String] = []
-        if lease != Self.defaultLease { options.append("lease=\(DurationText.format(lease))") }
-        if abandonLimit != Self.defaultAbandonLimit { options.append("abandon_limit=\(abandonLimit)") }
-        let query = options.isEmpty ? "" : "?" + options.joined(separator: "&")
+        let query = BrokerURL.query([
+            lease == Self.defaultLease ? nil : "lease=\(DurationText.format(lease))",
+            abandonLimit == Self.defaultAbandonLimit ? nil : "abandon_limit=\(abandonLimit)",
+        ])
         return "redis://\(credentials)\(host):\(port)/\(database)\(query)"
     }
 }

@@ -18,8 +18,11 @@ public protocol BrokerJournal: AnyObject, Sendable {
     func stored(_ record: BrokerRecord, in topic: String)
     /// `group` acked `positions` of `topic`; `committed` holds the new watermark of every partition it advanced.
     func acked(_ positions: [RecordPosition], of topic: String, group: String, committed: [Int: Int64])
-    /// `group` will retry `position` of `topic` as `state` says (until it acks it).
+    /// `group` will retry `position` of `topic` as `state` says (until it acks it); its begun marks are gone.
     func retrying(_ position: RecordPosition, of topic: String, group: String, _ state: RetryState)
+    /// `group` began an attempt of `position` of `topic`, a record handed out again after a restart: `count`
+    /// attempts of it are now begun and unfinished (`AbandonedAttempts`), until its ack or its next retry state.
+    func began(_ position: RecordPosition, of topic: String, group: String, count: Int)
     /// Records of `topic`'s `partition` below `offset` are gone (acked by every group, or `evicted` of them by
     /// the retention bound of a topic no group reads).
     func dropped(in topic: String, partition: Int, below offset: Int64, evicted: Int)
@@ -46,17 +49,25 @@ public struct RestoredTopic: Sendable {
         }
     }
 
-    /// One group's watermark, the offsets it acked above it, and the retry state of records it has not acked,
-    /// per partition.
+    /// One group's watermark, the offsets it acked above it, the retry state of records it has not acked, and
+    /// the attempts begun on records handed out again after an earlier restart and never finished, per
+    /// partition.
     public struct Group: Sendable {
         public var committed: [Int64]
         public var acked: [[Int64]]
         public var retries: [[Int64: RetryState]]
+        public var begun: [[Int64: Int]]
 
-        public init(committed: [Int64], acked: [[Int64]], retries: [[Int64: RetryState]] = []) {
+        public init(
+            committed: [Int64],
+            acked: [[Int64]],
+            retries: [[Int64: RetryState]] = [],
+            begun: [[Int64: Int]] = []
+        ) {
             self.committed = committed
             self.acked = acked
             self.retries = retries
+            self.begun = begun
         }
     }
 
@@ -64,6 +75,10 @@ public struct RestoredTopic: Sendable {
     public var groups: [String: Group]
     /// Records dropped by the retention bound so far.
     public var evicted: Int
+    /// Whether the process that left this state may have been in the middle of attempts (it did not end
+    /// with every attempt finished): its groups then take over their first unacked records
+    /// (`MemoryGroup.takenOverBound`), besides those with begun marks.
+    public var resumesAfterCrash = true
 
     public init(partitions: [Partition], groups: [String: Group], evicted: Int) {
         self.partitions = partitions

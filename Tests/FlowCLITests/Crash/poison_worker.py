@@ -1,4 +1,4 @@
-# An exec worker for RedisPoisonRecordTests: appends "KEY N PID" of each event to the ledger (argv[1]) and
+# An exec worker for PoisonRecordTests: appends "KEY N PID" of each event to the ledger (argv[1]) and
 # answers ok, except for event N == argv[2] (the poison): it appends "poison PID" and never answers, waiting
 # instead for the flow process (its parent) to end, as a handler that takes its process down would. The test
 # kills that flow process once the poison line is there; the wait ends by itself after 60 s.

@@ -14,6 +14,7 @@ extension MemoryBroker {
             guard index >= 0, index < group.cursors[p].acked.count else { continue }
             group.cursors[p].acked[index] = true
             if !group.cursors[p].retries.isEmpty { group.cursors[p].retries[position.offset] = nil }
+            if !group.cursors[p].takenOver.isEmpty { group.cursors[p].takenOver[position.offset] = nil }
             guard index == 0 else { continue }
             while group.cursors[p].acked.first == true {
                 _ = group.cursors[p].acked.popFirst()
@@ -38,7 +39,28 @@ extension MemoryBroker {
         let index = Int(position.offset - group.cursors[p].committed)
         guard index >= 0, index < group.cursors[p].acked.count, !group.cursors[p].acked[index] else { return }
         group.cursors[p].retries[position.offset] = state
+        // The attempt concluded: its marks go (the journal drops them with the state).
+        if group.cursors[p].takenOver[position.offset] != nil { group.cursors[p].takenOver[position.offset] = 0 }
         journal?.retrying(position, of: topic.spec.name, group: group.name, state)
+    }
+
+    /// Marks one more attempt of a taken-over record begun, then runs `start` on `startQueue` once the mark is
+    /// durable (at once for a record no longer taken over: acked, or never handed out as such).
+    func begin(
+        _ position: RecordPosition,
+        topic: MemoryTopic,
+        group: MemoryGroup,
+        queue startQueue: DispatchQueue,
+        then start: @escaping @Sendable () -> Void
+    ) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let p = position.partition
+        guard p >= 0, p < group.cursors.count, let begun = group.cursors[p].takenOver[position.offset],
+            let journal
+        else { return scheduler.execute(on: startQueue, start) }
+        group.cursors[p].takenOver[position.offset] = begun + 1
+        journal.began(position, of: topic.spec.name, group: group.name, count: begun + 1)
+        journal.afterCommit { _ in self.scheduler.execute(on: startQueue, start) }
     }
 
     /// Drops every partition's records that all groups have acked, and journals what went.

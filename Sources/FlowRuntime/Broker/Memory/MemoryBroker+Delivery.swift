@@ -52,6 +52,9 @@ extension MemoryBroker {
             if batch.isEmpty { batch.reserveCapacity(limit) }
             var record = partition.record(at: cursor.next)
             record.retry = cursor.retries[cursor.next]
+            if let begun = cursor.takenOver[cursor.next] {
+                record.abandoned = AbandonedAttempts(count: begun, limit: abandonLimit)
+            }
             batch.append(record)
             cursor.next += 1
             taken += 1

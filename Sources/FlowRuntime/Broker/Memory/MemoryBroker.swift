@@ -19,6 +19,8 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
     let queue: DispatchQueue
     let scheduler: any FlowScheduler
     let journal: (any BrokerJournal)?
+    /// `AbandonedAttempts.limit` of the records a restored group hands out again (`MemoryGroup.Cursor.takenOver`).
+    let abandonLimit: Int
     var topics: [String: MemoryTopic] = [:]
     /// `BrokerSubscription.commit` calls waiting for room, oldest first.
     var waitingCommits: [Commit] = []
@@ -28,16 +30,19 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
     var checkpoints: [String: ProducerCheckpoint] = [:]
 
     /// An empty broker whose hops go through `scheduler`, owning `queue` (a new one when nil) and writing its
-    /// changes to `journal` when given.
+    /// changes to `journal` when given; `abandonLimit` (1 or more) applies to what a restored group hands out
+    /// again.
     public init(
         scheduler: any FlowScheduler,
         label: String = "flow.broker.memory",
         queue: DispatchQueue? = nil,
-        journal: (any BrokerJournal)? = nil
+        journal: (any BrokerJournal)? = nil,
+        abandonLimit: Int = BrokerURL.defaultAbandonLimit
     ) {
         self.scheduler = scheduler
         self.queue = queue ?? DispatchQueue(label: label)
         self.journal = journal
+        self.abandonLimit = abandonLimit
     }
 
     public func declare(_ spec: TopicSpec) async throws(BrokerError) {
@@ -173,7 +178,14 @@ public final class MemoryBroker: Broker, @unchecked Sendable {
             state.published = state.partitions.reduce(0) { $0 + Int($1.end) }
             state.evicted = restored.evicted
             for (name, group) in restored.groups.sorted(by: { $0.key < $1.key }) {
-                state.groups.append(MemoryGroup(name: name, restoring: group, partitions: state.partitions))
+                state.groups.append(
+                    MemoryGroup(
+                        name: name,
+                        restoring: group,
+                        partitions: state.partitions,
+                        afterCrash: restored.resumesAfterCrash
+                    )
+                )
             }
             for p in state.partitions.indices { state.trim(p) }
             return .success(())

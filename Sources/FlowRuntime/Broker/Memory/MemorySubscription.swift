@@ -48,6 +48,12 @@ final class MemorySubscription: BrokerSubscription, @unchecked Sendable {
         }
     }
 
+    func beginning(_ position: RecordPosition, queue: DispatchQueue, then start: @escaping @Sendable () -> Void) {
+        broker.scheduler.execute(on: broker.queue) {
+            self.broker.begin(position, topic: self.topic, group: self.group, queue: queue, then: start)
+        }
+    }
+
     func renew(_ positions: [RecordPosition]) {}
 
     func close(completion: @escaping @Sendable () -> Void) {

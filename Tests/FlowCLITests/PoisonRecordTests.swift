@@ -2,11 +2,14 @@ import Foundation
 import Testing
 
 /// A record whose handling takes its process down (a poison record) is handed from process to process on
-/// Redis. Each attempt begun on a record taken over from the pending list is marked before it starts, so the
-/// record is dead-lettered once `abandon_limit` attempts were begun and never finished, instead of ending
-/// processes forever; the records of its key behind it, never begun, are handled as usual.
-@Suite(.serialized, .enabled(if: redisPort != nil, "needs the redis-server scripts/test.sh starts"))
-struct RedisPoisonRecordTests {
+/// Redis, and from run to run on SQLite. Each attempt begun on a record handed out again (taken over from the
+/// pending list, or restored unacked after a restart) is marked before it starts, so the record is
+/// dead-lettered once `abandon_limit` attempts were begun and never finished, instead of ending processes
+/// forever; the records of its key behind it, never begun, are handled as usual.
+@Suite(.serialized)
+struct PoisonRecordTests {
+    /// SQLite, and Redis when the test script started one (database 9, emptied first).
+    static let stores = ["sqlite"] + (redisPort == nil ? [] : ["redis"])
     static let events = 6
     static let poison = 3
     static let abandonLimit = 2
@@ -34,11 +37,17 @@ struct RedisPoisonRecordTests {
         """
     }
 
-    @Test func aRecordThatEndsEveryProcessIsDeadLetteredOnceItsAbandonLimitIsReached() throws {
-        let port = try #require(redisPort)
-        let directory = try RedisSharedRunTests.scratch("poison", database: 9, port: port)
+    @Test(arguments: stores)
+    func aRecordThatEndsEveryProcessIsDeadLetteredOnceItsAbandonLimitIsReached(_ store: String) throws {
+        var directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-poison-\(UUID())")
+        var broker = "sqlite:\(directory.path)/poison.db?abandon_limit=\(Self.abandonLimit)"
+        if store == "redis", let port = redisPort {
+            directory = try RedisSharedRunTests.scratch("poison", database: 9, port: port)
+            broker = "redis://127.0.0.1:\(port)/9?lease=1s&abandon_limit=\(Self.abandonLimit)"
+        } else {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(at: directory) }
-        let broker = "redis://127.0.0.1:\(port)/9?lease=1s&abandon_limit=\(Self.abandonLimit)"
         let ledger = directory.appendingPathComponent("ledger.txt").path
         let pipeline = directory.appendingPathComponent("poison.yml").path
         try Self.pipeline(ledger: ledger).write(toFile: pipeline, atomically: true, encoding: .utf8)
@@ -87,10 +96,12 @@ struct RedisPoisonRecordTests {
         #expect(list.stdout.contains("1 dead letter in \"orders.dlq\""), "\(list)")
         #expect(list.stdout.contains("\(Self.abandonLimit) attempts began and never finished"), "\(list)")
         // Nothing of the record's marks outlives its ack.
-        let marks = try ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["redis-cli", "-p", port, "-n", "9", "EXISTS", "flow:{poison}:a:orders:ledger"]
-        )
-        #expect(marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(marks)")
+        if store == "redis", let port = redisPort {
+            let marks = try ChildProcess.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["redis-cli", "-p", port, "-n", "9", "EXISTS", "flow:{poison}:a:orders:ledger"]
+            )
+            #expect(marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(marks)")
+        }
     }
 }
