@@ -260,7 +260,8 @@ extension RedisBroker {
     }
 
     /// `records`, taken over from the pending list, with the retry state their group keeps for them and the
-    /// attempts begun on them that never finished (`AbandonedAttempts`, against `abandonLimit`).
+    /// attempts begun on them that never finished (`AbandonedAttempts`, against `abandonLimit`); asked again
+    /// while the connection is broken (left pending, for whoever owns them next, once the member left).
     private func withRetryStates(
         _ records: [BrokerRecord],
         of member: RedisMember,
@@ -272,6 +273,14 @@ extension RedisBroker {
         }
         let limit = abandonLimit
         send(commands) { result in
+            // Delivered without them, a poison record would escape its limit and a retry its budget: ask again.
+            if case .failure(let error) = result, !RedisLink.isRefusal(error) {
+                guard !member.closed else { return }
+                self.scheduler.schedule(after: self.pollInterval, on: self.queue) {
+                    self.withRetryStates(records, of: member, then: deliver)
+                }
+                return
+            }
             var records = records
             for index in records.indices { records[index].abandoned = AbandonedAttempts(count: 0, limit: limit) }
             if case .success(let replies) = result, replies.count == 2 {
@@ -287,23 +296,26 @@ extension RedisBroker {
     }
 
     /// Marks an attempt of the record at `position` begun, then runs `start` on `queue`. A broken connection
-    /// tries again after `pollInterval` (the attempt waits: unmarked, a process it ends would not count it); a
-    /// refusal is logged and the attempt starts unmarked.
+    /// tries again after `pollInterval` with the same `token` (counted once; the attempt waits: unmarked, a
+    /// process it ends would not count it) until the member leaves; a refusal is logged and the attempt starts
+    /// unmarked.
     func beginning(
         _ position: RecordPosition,
         by member: RedisMember,
+        token: String = "\(UInt64.random(in: 0...UInt64.max))",
         queue startQueue: DispatchQueue,
         then start: @escaping @Sendable () -> Void
     ) {
+        guard !member.closed else { return }
         let arguments = [
             RESPArgument(member.topic), RESPArgument(member.group), RESPArgument(position.partition),
-            RESPArgument(position.offset),
+            RESPArgument(position.offset), RESPArgument(token),
         ]
         run(.begin, arguments) { result in
             if case .failure(let error) = result {
                 guard RedisLink.isRefusal(error) else {
                     self.scheduler.schedule(after: self.pollInterval, on: self.queue) {
-                        self.beginning(position, by: member, queue: startQueue, then: start)
+                        self.beginning(position, by: member, token: token, queue: startQueue, then: start)
                     }
                     return
                 }

@@ -9,7 +9,8 @@
 ///   fields `e` (the CloudEvents JSON) and `k` (the partition key, when the record has one);
 /// - `r:TOPIC:GROUP` hash: the `RetryState` of each record the group waits to retry, field `P:OFFSET`;
 /// - `a:TOPIC:GROUP` hash: how many attempts were begun on a record taken over from the pending list since
-///   its last concluded one (`AbandonedAttempts`), field `P:OFFSET`; dropped with its retry state or its ack;
+///   its last concluded one (`AbandonedAttempts`), field `P:OFFSET`, and the token of the last mark, field
+///   `P:OFFSET:t`; both dropped with its retry state or its ack;
 /// - `c` hash: each producer's checkpoint;
 /// - `m:TOPIC:GROUP` sorted set: live members (consumer names), scored by when their heartbeat expires;
 /// - `l:TOPIC:GROUP:P`: the lease of partition P, holding the owning member's consumer name.
@@ -241,7 +242,8 @@ enum RedisScripts {
                 local s = stream(ackTopic, ackP)
                 call('XACK', s, ackGroup, '0-' .. (tonumber(ackOffset) + 1))
                 call('HDEL', prefix .. 'r:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
-                call('HDEL', prefix .. 'a:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset)
+                call('HDEL', prefix .. 'a:' .. ackTopic .. ':' .. ackGroup, ackP .. ':' .. ackOffset,
+                  ackP .. ':' .. ackOffset .. ':t')
                 trim(s)
               end
               if producer ~= '' and not done then call('HSET', prefix .. 'c', producer, checkpoint) end
@@ -269,9 +271,13 @@ enum RedisScripts {
               call('XACK', s, group, unpack(list))
               trim(s)
             end
-            for _, kind in ipairs({'r:', 'a:'}) do
-              local hash = prefix .. kind .. name .. ':' .. group
-              if #fields > 0 and call('EXISTS', hash) == 1 then call('HDEL', hash, unpack(fields)) end
+            local retries = prefix .. 'r:' .. name .. ':' .. group
+            if #fields > 0 and call('EXISTS', retries) == 1 then call('HDEL', retries, unpack(fields)) end
+            local marks = prefix .. 'a:' .. name .. ':' .. group
+            if #fields > 0 and call('EXISTS', marks) == 1 then
+              call('HDEL', marks, unpack(fields))
+              for n = 1, #fields do fields[n] = fields[n] .. ':t' end
+              call('HDEL', marks, unpack(fields))
             end
             return 1
             """
@@ -286,20 +292,24 @@ enum RedisScripts {
             local s = stream(name, p)
             if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
             call('HSET', prefix .. 'r:' .. name .. ':' .. group, p .. ':' .. ARGV[5], ARGV[6])
-            call('HDEL', prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5])
+            call('HDEL', prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5], p .. ':' .. ARGV[5] .. ':t')
             return 1
             """
 
-    /// `ARGV`: prefix, topic, group, partition, offset. Marks one more attempt begun on a record taken over
-    /// from the pending list, while the group has it pending. Returns the marks now stored (0 when the record
-    /// is no longer pending).
+    /// `ARGV`: prefix, topic, group, partition, offset, token. Marks one more attempt begun on a record taken
+    /// over from the pending list, while the group has it pending; a mark sent again with the same token
+    /// (after a broken connection) is counted once. Returns the marks now stored (0 when the record is no
+    /// longer pending).
     static let begin =
         library + "\n" + """
             local name, group, p, offset = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
             local id = '0-' .. (offset + 1)
             local s = stream(name, p)
             if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
-            return call('HINCRBY', prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5], 1)
+            local marks, field = prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5]
+            if call('HGET', marks, field .. ':t') == ARGV[6] then return tonumber(call('HGET', marks, field)) end
+            call('HSET', marks, field .. ':t', ARGV[6])
+            return call('HINCRBY', marks, field, 1)
             """
 
     /// `ARGV`: prefix, dead-letter topic, target topic, round-robin start, then per envelope: its partition,

@@ -154,8 +154,10 @@ public final class SQLiteBroker: TopicListing, @unchecked Sendable {
     }
 
     /// Records that the run ends with no attempt left unfinished (its consumers drained), then waits for
-    /// everything to be committed: the next run then takes over only records with begun marks.
+    /// everything to be committed: the next run then takes over only records with begun marks (those this
+    /// run took over and never finished get a mark row of 0 first).
     public func closeCleanly() async {
+        await engine.keepTakenOver()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             journal.endedCleanly { continuation.resume() }
         }

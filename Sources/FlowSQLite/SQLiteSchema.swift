@@ -10,9 +10,11 @@
 ///   each record a group waits to retry (times in milliseconds since 1970), deleted with the record's ack;
 /// - `begun(topic, grp, partition, offset, count)`: attempts begun on a record handed out again after a
 ///   restart and never finished (`AbandonedAttempts`), deleted with the record's ack or next retry state
-///   (added within layout 1: a build without it ignores the table);
+///   (added within layout 1: an older build ignores the table, leaving rows of records it retries, which the
+///   ack deletes; a row of 0 keeps a record taken over across a clean close);
 /// - `meta(key, value)`: `clean` = 1 while the store rests after a run that ended with every attempt finished
-///   (deleted as a run opens it, so a crash leaves it absent; added within layout 1 like `begun`);
+///   (deleted as a run opens it, so a crash leaves it absent; added within layout 1 like `begun`: an older
+///   build neither reads nor deletes it, so its crashes count as clean ends);
 /// - `checkpoints(producer, source, produced, offset, random)`: how far each producer got (`ProducerCheckpoint`,
 ///   `random` as the bit pattern of its `UInt64`).
 ///

@@ -93,6 +93,7 @@ struct FlowRunTests {
         #expect(status == 0)
         let file = folder.appendingPathComponent("payments.dlq.jsonl")
         #expect(stdout.contains("dead letters: 10 written to \(file.path)"), "\(stdout)")
+        #expect(!stdout.contains("end with this run"), "kept in the files: \(stdout)")
         let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 10)
         let first = try Value(json: Array(lines[0].utf8))
@@ -120,6 +121,18 @@ struct FlowRunTests {
         let (replayed, report, _) = try Self.run(replay.path)
         #expect(replayed == 0)
         #expect(Self.count(Self.consumer(report, "charge")?["processed"]) == 10)
+    }
+
+    @Test func deadLettersTheMemoryBrokerDropsAtTheEndAreNamed() throws {
+        let (status, _, stdout) = try Self.run("pipelines/retry-and-dlq.yml")
+        #expect(status == 0, "dead-lettered as promised: nothing lost")
+        #expect(
+            stdout.contains(
+                #"warning: 10 dead letters in "payments.dlq" end with this run (the memory broker keeps nothing): "#
+                    + "keep them with --dead-letters DIR or --broker sqlite:PATH"
+            ),
+            "\(stdout)"
+        )
     }
 
     @Test func deadLettersReadByAConsumerAreNotInTheDumpAndTheLineSaysSo() throws {

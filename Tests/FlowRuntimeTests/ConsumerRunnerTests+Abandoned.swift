@@ -52,6 +52,7 @@ extension ConsumerRunnerTests {
 
     private static func harness(
         maxAttempts: Int,
+        timeout: Duration? = nil,
         script: @escaping @Sendable (HandlerInput) -> ScriptedHandler.Reply
     ) async throws -> (RunnerHarness, MarkingSubscription) {
         let retry = RetryPolicy(maxAttempts: maxAttempts, backoff: .constant, initial: .seconds(1))
@@ -59,6 +60,7 @@ extension ConsumerRunnerTests {
             name: "c",
             topic: "orders",
             group: "g",
+            timeout: timeout,
             retry: retry,
             deadLetter: "orders.dlq"
         )
@@ -108,5 +110,20 @@ extension ConsumerRunnerTests {
         #expect(envelope.extensions["flowattempts"] == .int(0))
         let error = "3 attempts began and never finished (each process handling it ended or lost its partition"
         #expect(envelope.extensions["flowerror"]?.stringValue?.hasPrefix(error) == true, "\(envelope)")
+    }
+
+    @Test func waitingForTheMarkCostsNoAttemptEvenPastTheTimeout() async throws {
+        let (h, subscription) = try await Self.harness(maxAttempts: 1, timeout: .seconds(1)) { _ in
+            .result(.success())
+        }
+        let record = Self.takenOver("e0", abandoned: 0, limit: 2)
+        h.scheduler.execute(on: h.runner.queue) { h.runner.receive([record]) }
+        h.advance(by: .seconds(5))
+        #expect(h.handler.calls.isEmpty)
+        #expect(h.stats.deadLettered == 0, "the attempt's clock starts with the handler, not with the mark")
+        subscription.markStored()
+        h.scheduler.settle()
+        #expect(h.handler.callDescriptions == ["e0#1@5000ms"])
+        #expect(h.stats.processed == 1)
     }
 }

@@ -254,6 +254,10 @@ public struct RunCommand: AsyncParsableCommand {
             )
         }
         print(RunSummaryRenderer.text(summary))
+        if deadLetters == nil, !backend.isDurable {
+            let topics = run.pipeline.deadLetterTopics
+            for line in RunSummaryRenderer.vanishingDeadLetters(summary, topics: topics) { print(line) }
+        }
         var written = true
         if let report {
             do {

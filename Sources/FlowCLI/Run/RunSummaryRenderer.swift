@@ -75,6 +75,15 @@ enum RunSummaryRenderer {
         return lines.joined(separator: "\n")
     }
 
+    /// One warning per dead-letter topic of `topics` that still holds envelopes no group reads, for a run on
+    /// a broker that keeps nothing once the process ends and without `--dead-letters`.
+    static func vanishingDeadLetters(_ summary: RunSummary, topics: [String]) -> [String] {
+        summary.topics.filter { topics.contains($0.name) && $0.retained > 0 && $0.unhandled == 0 }.map { row in
+            "warning: \(row.retained) dead letter\(row.retained == 1 ? "" : "s") in \"\(row.name)\" end with this "
+                + "run (the memory broker keeps nothing): keep them with --dead-letters DIR or --broker sqlite:PATH"
+        }
+    }
+
     static func json(_ summary: RunSummary) -> Value {
         var document: Value = [
             "pipeline": .string(summary.pipeline),

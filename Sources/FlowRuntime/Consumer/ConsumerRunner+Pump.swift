@@ -106,9 +106,21 @@ extension ConsumerRunner {
             meters?.countRetry(job.errorType ?? "handler")
         }
         job.state = .running
-        job.startedAt = scheduler.now
         running += 1
         meters?.recordRunning(running)
+        guard job.record.abandoned != nil, let subscription else { return launch(job) }
+        // Handed out again: the attempt starts once it is marked begun, so a process it ends still counts it.
+        // Its clock (timeout, latency, span) starts only then: waiting for the mark costs no attempt.
+        let attempt = job.attempt
+        subscription.beginning(job.record.position, queue: queue) { [job] in
+            guard job.state == .running, job.attempt == attempt, !self.isStopped else { return }
+            self.launch(job)
+        }
+    }
+
+    /// Hands the running attempt of `job` to the handler, with its timeout and its `process` span.
+    private func launch(_ job: Job) {
+        job.startedAt = scheduler.now
         if let timeout = configuration.timeout {
             job.deadline = job.startedAt + timeout
             timeouts.append((job, job.attempt))
@@ -129,15 +141,7 @@ extension ConsumerRunner {
             input.trace = span.context
         }
         logger.debug("event delivered", metadata: metadata(for: job))
-        guard job.record.abandoned != nil, let subscription else {
-            return handler.handle(input) { [job] result in job.complete(result) }
-        }
-        // Handed out again: the attempt starts once it is marked begun, so a process it ends still counts it.
-        let attempt = job.attempt
-        subscription.beginning(record.position, queue: queue) { [job, input] in
-            guard job.state == .running, job.attempt == attempt, !self.isStopped else { return }
-            self.handler.handle(input) { [job] result in job.complete(result) }
-        }
+        handler.handle(input) { [job] result in job.complete(result) }
     }
 
     /// Schedules one pump at `until`, when the open breaker will let a probe through.

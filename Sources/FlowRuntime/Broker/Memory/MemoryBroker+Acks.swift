@@ -44,25 +44,6 @@ extension MemoryBroker {
         journal?.retrying(position, of: topic.spec.name, group: group.name, state)
     }
 
-    /// Marks one more attempt of a taken-over record begun, then runs `start` on `startQueue` once the mark is
-    /// durable (at once for a record no longer taken over: acked, or never handed out as such).
-    func begin(
-        _ position: RecordPosition,
-        topic: MemoryTopic,
-        group: MemoryGroup,
-        queue startQueue: DispatchQueue,
-        then start: @escaping @Sendable () -> Void
-    ) {
-        dispatchPrecondition(condition: .onQueue(queue))
-        let p = position.partition
-        guard p >= 0, p < group.cursors.count, let begun = group.cursors[p].takenOver[position.offset],
-            let journal
-        else { return scheduler.execute(on: startQueue, start) }
-        group.cursors[p].takenOver[position.offset] = begun + 1
-        journal.began(position, of: topic.spec.name, group: group.name, count: begun + 1)
-        journal.afterCommit { _ in self.scheduler.execute(on: startQueue, start) }
-    }
-
     /// Drops every partition's records that all groups have acked, and journals what went.
     func trim(_ topic: MemoryTopic) {
         dispatchPrecondition(condition: .onQueue(queue))
