@@ -11,17 +11,4 @@ extension ConsumerRunner {
         }
         meters?.count(outcome, count)
     }
-
-    /// The low-cardinality class of a failed attempt, for `error.type`: `timeout`, `permanent`, `publish` (the
-    /// emitted events could not be stored) or `handler` (any other failure of the steps).
-    static func errorType(of outcome: DeliveryOutcome) -> String {
-        switch outcome {
-        case .timedOut: return "timeout"
-        case .failure(_, permanent: true): return "permanent"
-        case .failure(let message, _):
-            if message.hasPrefix("publish to ") { return "publish" }
-            return message.hasPrefix("attempt timed out") ? "timeout" : "handler"
-        case .success, .filtered, .dropped: return "none"
-        }
-    }
 }

@@ -49,7 +49,7 @@ extension ConsumerRunner {
             job.firstFailure = job.firstFailure ?? scheduler.wallClock
             job.lastFailure = scheduler.wallClock
             job.lastError = message
-            job.errorType = Self.errorType(of: outcome)
+            job.errorType = FailureClass.of(outcome)
         }
         switch decision {
         case .ack:

@@ -94,6 +94,7 @@ extension ConsumerRunner {
             job.lastError =
                 "\(abandoned.count) attempts began and never finished (each process handling it ended or lost its"
                 + " partition mid-attempt); the backend's abandon_limit is \(abandoned.limit)"
+            job.errorType = "abandoned"
             return deadLetter(job, reason: .attemptsAbandoned)
         }
         guard job.attempt < configuration.retry.maxAttempts else {

@@ -37,7 +37,7 @@ final class Job: @unchecked Sendable {
     var firstFailure: Date?
     var lastFailure: Date?
     var lastError: String?
-    /// The `error.type` class of the last failure (`ConsumerRunner.errorType(of:)`).
+    /// The `error.type` class of the last failure (`FailureClass`).
     var errorType: String?
     var disposition = Disposition.processed
     var publishError: String?
