@@ -7,7 +7,8 @@ import FlowRuntime
 /// Invariants: each envelope's event is stored on its target and the envelope deleted from the dead-letter
 /// stream by one script call, so a crash or a broken connection mid-replay neither duplicates nor loses one;
 /// a target partition's `capacity` holds as for any publish (what has no room stays a dead letter, counted in
-/// `leftForRoom`, and so does every later envelope bound for that topic, while those for others go on); an envelope replayed or evicted by someone else meanwhile is counted in `gone`, never
+/// `leftForRoom`, and so does every later envelope bound for that topic, while those for others go on);
+/// `limit` counts the envelopes moved or left for room, not those found gone; an envelope replayed or evicted by someone else meanwhile is counted in `gone`, never
 /// stored twice. Running members see replayed records at their next read, as any other publish.
 extension RedisBroker {
     /// Envelopes moved per script call: each call holds Redis for a bounded time.
@@ -29,10 +30,11 @@ extension RedisBroker {
                     + "replay from a dead-letter topic no consumer reads"
             )
         }
+        // Without a limit in the plan: an envelope found gone (another replay took it) does not use up `limit`.
         let (moves, skipped) = DeadLetterReplay.plan(
             try await records(of: topic),
             to: target,
-            limit: limit,
+            limit: dryRun ? limit : nil,
             select: select
         )
         var report = DeadLetterReplay.Report()
@@ -41,10 +43,15 @@ extension RedisBroker {
             report.replayed = moves.map { ($0.event, $0.to) }
             return report
         }
+        /// How many more envelopes `limit` lets this replay move or leave for room.
+        func budget() -> Int {
+            guard let limit else { return .max }
+            return limit - report.replayed.count - report.leftForRoom.values.reduce(0, +)
+        }
         var roundRobin: [String: Int] = [:]
         do throws(BrokerError) {
             var index = 0
-            while index < moves.count {
+            while index < moves.count, budget() > 0 {
                 // One call per run of envelopes bound for the same topic, at most `replayBatch` long.
                 let to = moves[index].to
                 // A topic that had no room gets nothing more this time (its order is kept); the others go on.
@@ -54,7 +61,9 @@ extension RedisBroker {
                     continue
                 }
                 var end = index
-                while end < moves.count, end - index < Self.replayBatch, moves[end].to == to { end += 1 }
+                while end < moves.count, end - index < min(Self.replayBatch, budget()), moves[end].to == to {
+                    end += 1
+                }
                 let spec = try await self.spec(of: to)
                 var arguments = [RESPArgument(topic), RESPArgument(to), RESPArgument(roundRobin[to] ?? 0)]
                 for move in moves[index..<end] {
