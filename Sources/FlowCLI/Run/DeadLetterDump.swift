@@ -46,7 +46,10 @@ enum DeadLetterDump {
             }
             var missing: [String] = []
             if evicted > 0 { missing.append("\(evicted) older ones were evicted by the topic's retention") }
-            if acked > 0 { missing.append("\(acked) were read and acked by the consumers of \"\(topic)\"") }
+            // Gone without a consumer of this pipeline reading the topic: a `flow dlq replay` beside the run took them.
+            let read = run.pipeline.consumers.contains { $0.from == topic }
+            if acked > 0, read { missing.append("\(acked) were read and acked by the consumers of \"\(topic)\"") }
+            if acked > 0, !read { missing.append("\(acked) were taken out meanwhile (flow dlq replay)") }
             let note = missing.isEmpty ? "" : "; " + missing.joined(separator: "; ")
             print("dead letters: \(events.count) written to \(file.relativePath)\(note)")
         }
