@@ -8,8 +8,8 @@ import FlowRuntime
 /// stream by one script call, so a crash or a broken connection mid-replay neither duplicates nor loses one;
 /// a target partition's `capacity` holds as for any publish (what has no room stays a dead letter, counted in
 /// `leftForRoom`, and so does every later envelope bound for that topic, while those for others go on);
-/// `limit` counts the envelopes moved or left for room, not those found gone; an envelope replayed or evicted by someone else meanwhile is counted in `gone`, never
-/// stored twice. Running members see replayed records at their next read, as any other publish.
+/// `limit` counts the envelopes moved or left for room, not those found gone; an envelope replayed or
+/// evicted by someone else meanwhile is counted in `gone`, never stored twice. Running members see replayed records at their next read, as any other publish.
 extension RedisBroker {
     /// Envelopes moved per script call: each call holds Redis for a bounded time.
     static let replayBatch = 256

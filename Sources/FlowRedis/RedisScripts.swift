@@ -45,6 +45,11 @@ enum RedisScripts {
           return t
         end
         local function seq(id) return tonumber(string.match(id, '%-(%d+)$')) end
+        -- Whether `group` has the record at `offset` of partition `p` delivered and not acked yet.
+        local function pending(name, group, p, offset)
+          local s, id = stream(name, p), '0-' .. (offset + 1)
+          return call('EXISTS', s) == 1 and #call('XPENDING', s, group, id, id, 1) == 1
+        end
         local function partition(t, p)
           local s = t.streams[p]
           if not s then s = stream(t.name, p) t.streams[p] = s end
@@ -288,9 +293,7 @@ enum RedisScripts {
     static let retry =
         library + "\n" + """
             local name, group, p, offset = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-            local id = '0-' .. (offset + 1)
-            local s = stream(name, p)
-            if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
+            if not pending(name, group, p, offset) then return 0 end
             call('HSET', prefix .. 'r:' .. name .. ':' .. group, p .. ':' .. ARGV[5], ARGV[6])
             call('HDEL', prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5], p .. ':' .. ARGV[5] .. ':t')
             return 1
@@ -303,9 +306,7 @@ enum RedisScripts {
     static let begin =
         library + "\n" + """
             local name, group, p, offset = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-            local id = '0-' .. (offset + 1)
-            local s = stream(name, p)
-            if call('EXISTS', s) == 0 or #call('XPENDING', s, group, id, id, 1) == 0 then return 0 end
+            if not pending(name, group, p, offset) then return 0 end
             local marks, field = prefix .. 'a:' .. name .. ':' .. group, p .. ':' .. ARGV[5]
             if call('HGET', marks, field .. ':t') == ARGV[6] then return tonumber(call('HGET', marks, field)) end
             call('HSET', marks, field .. ':t', ARGV[6])

@@ -13,14 +13,9 @@ final class SQLiteWriter: @unchecked Sendable {
     private let upsertTopic, insertPartition, insertGroup, insertRecord: SQLiteStatement
     private let insertAck, updateCommitted, deleteAcks: SQLiteStatement
     private let deleteRecords, updateBase, addEvicted, upsertCheckpoint: SQLiteStatement
-    private let upsertRetry, deleteRetry, deleteRetriesBelow: SQLiteStatement
-    private let upsertBegun, deleteBegun, deleteBegunBelow: SQLiteStatement
-    /// Whether `retries` may hold rows: acks then delete theirs (otherwise they skip the statements).
-    private var mayHoldRetries: Bool
-    /// Whether `begun` may hold rows (as `mayHoldRetries`); set for good once one is written in this run.
-    private var mayHoldBegun: Bool
-    /// This transaction deleted retry rows: `commit()` then checks once whether any are left.
-    private var deletedRetries = false
+    private let upsertRetry, upsertBegun: SQLiteStatement
+    /// Rows an ack deletes beside its record: retry states and begun marks.
+    private var retries, begun: AckedRows
     /// Transactions since free pages were last given back to the file system.
     private var sinceVacuum = 0
 
@@ -66,23 +61,11 @@ final class SQLiteWriter: @unchecked Sendable {
             VALUES(?, ?, ?, ?, ?, ?, ?, ?)
             """
         )
-        deleteRetry = try connection.prepare(
-            "DELETE FROM retries WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset = ?4"
-        )
-        deleteRetriesBelow = try connection.prepare(
-            "DELETE FROM retries WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset < ?4"
-        )
-        mayHoldRetries = (try connection.integer("SELECT EXISTS(SELECT 1 FROM retries)") ?? 0) != 0
+        retries = try AckedRows("retries", connection)
         upsertBegun = try connection.prepare(
             "INSERT OR REPLACE INTO begun(topic, grp, partition, offset, count) VALUES(?, ?, ?, ?, ?)"
         )
-        deleteBegun = try connection.prepare(
-            "DELETE FROM begun WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset = ?4"
-        )
-        deleteBegunBelow = try connection.prepare(
-            "DELETE FROM begun WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset < ?4"
-        )
-        mayHoldBegun = (try connection.integer("SELECT EXISTS(SELECT 1 FROM begun)") ?? 0) != 0
+        begun = try AckedRows("begun", connection)
         upsertCheckpoint = try connection.prepare(
             "INSERT OR REPLACE INTO checkpoints(producer, source, produced, offset, random) VALUES(?, ?, ?, ?, ?)"
         )
@@ -90,14 +73,13 @@ final class SQLiteWriter: @unchecked Sendable {
 
     func begin() throws(SQLiteStoreError) { try begin_.run() }
 
-    /// Commits (after deleting retry rows, checks once whether any are left, so acks stop looking when
-    /// none are), and every 256 transactions gives free pages back so the file stays as large as its backlog.
+    /// Commits (after deleting retry or begun rows, checks once whether any are left, so acks stop looking
+    /// when none are), and every 256 transactions gives free pages back so the file stays as large as its
+    /// backlog.
     func commit() throws(SQLiteStoreError) {
         try commit_.run()
-        if deletedRetries {
-            deletedRetries = false
-            mayHoldRetries = (try connection.integer("SELECT EXISTS(SELECT 1 FROM retries)") ?? 0) != 0
-        }
+        try retries.recheck(connection)
+        try begun.recheck(connection)
         sinceVacuum += 1
         if sinceVacuum >= 256 {
             sinceVacuum = 0
@@ -153,30 +135,8 @@ final class SQLiteWriter: @unchecked Sendable {
             try updateCommitted.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
             try deleteAcks.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
         }
-        if mayHoldBegun {
-            try delete(positions, committed: committed, of: topic, group: group, with: deleteBegun, deleteBegunBelow)
-        }
-        guard mayHoldRetries else { return }
-        deletedRetries = true
-        try delete(positions, committed: committed, of: topic, group: group, with: deleteRetry, deleteRetriesBelow)
-    }
-
-    /// Deletes the rows of `positions` with `one`, and those below each new watermark with `below`.
-    private func delete(
-        _ positions: [RecordPosition],
-        committed: [Int: Int64],
-        of topic: String,
-        group: String,
-        with one: SQLiteStatement,
-        _ below: SQLiteStatement
-    ) throws(SQLiteStoreError) {
-        for position in positions {
-            let p = SQLiteValue.integer(Int64(position.partition))
-            try one.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
-        }
-        for (p, watermark) in committed {
-            try below.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
-        }
+        try retries.delete(positions, committed: committed, of: topic, group: group)
+        try begun.delete(positions, committed: committed, of: topic, group: group)
     }
 
     func drop(in topic: String, partition: Int, below offset: Int64, evicted: Int) throws(SQLiteStoreError) {
@@ -191,7 +151,7 @@ final class SQLiteWriter: @unchecked Sendable {
         in topic: String,
         group: String
     ) throws(SQLiteStoreError) {
-        mayHoldRetries = true
+        retries.mayHold = true
         try upsertRetry.bind(
             .text(topic),
             .text(group),
@@ -202,9 +162,7 @@ final class SQLiteWriter: @unchecked Sendable {
             .integer(RetryState.milliseconds(state.firstFailure)),
             .text(state.lastError)
         ).run()
-        guard mayHoldBegun else { return }
-        let p = SQLiteValue.integer(Int64(position.partition))
-        try deleteBegun.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
+        try begun.delete([position], committed: [:], of: topic, group: group)
     }
 
     /// Records that the store rests after a run that ended with every attempt finished.
@@ -215,7 +173,7 @@ final class SQLiteWriter: @unchecked Sendable {
     /// Stores that `count` attempts were begun on the record at `position` and have not finished.
     func store(begun count: Int, of position: RecordPosition, in topic: String, group: String) throws(SQLiteStoreError)
     {
-        mayHoldBegun = true
+        begun.mayHold = true
         try upsertBegun.bind(
             .text(topic),
             .text(group),
@@ -233,5 +191,56 @@ final class SQLiteWriter: @unchecked Sendable {
             .integer(checkpoint.offset),
             .integer(Int64(bitPattern: checkpoint.random))
         ).run()
+    }
+}
+
+/// A table of per-record rows of a group (`retries`, `begun`) that go with the record's ack: while it holds
+/// none, acks skip its statements. Owned by the writer, on its queue.
+private struct AckedRows {
+    let table: String
+    let deleteOne, deleteBelow: SQLiteStatement
+    /// Whether the table may hold rows; cleared by `recheck` once a transaction deleted the last of them.
+    var mayHold: Bool
+    /// This transaction deleted rows: `recheck` then looks once whether any are left.
+    var deleted = false
+
+    init(_ table: String, _ connection: SQLiteConnection) throws(SQLiteStoreError) {
+        self.table = table
+        deleteOne = try connection.prepare(
+            "DELETE FROM \(table) WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset = ?4"
+        )
+        deleteBelow = try connection.prepare(
+            "DELETE FROM \(table) WHERE topic = ?1 AND grp = ?2 AND partition = ?3 AND offset < ?4"
+        )
+        mayHold = try Self.holdsRows(table, connection)
+    }
+
+    /// Deletes the rows of `positions`, and those below each new watermark in `committed`.
+    mutating func delete(
+        _ positions: [RecordPosition],
+        committed: [Int: Int64],
+        of topic: String,
+        group: String
+    ) throws(SQLiteStoreError) {
+        guard mayHold else { return }
+        deleted = true
+        for position in positions {
+            let p = SQLiteValue.integer(Int64(position.partition))
+            try deleteOne.bind(.text(topic), .text(group), p, .integer(position.offset)).run()
+        }
+        for (p, watermark) in committed {
+            try deleteBelow.bind(.text(topic), .text(group), .integer(Int64(p)), .integer(watermark)).run()
+        }
+    }
+
+    /// After a commit that deleted rows: whether any are left.
+    mutating func recheck(_ connection: SQLiteConnection) throws(SQLiteStoreError) {
+        guard deleted else { return }
+        deleted = false
+        mayHold = try Self.holdsRows(table, connection)
+    }
+
+    private static func holdsRows(_ table: String, _ connection: SQLiteConnection) throws(SQLiteStoreError) -> Bool {
+        (try connection.integer("SELECT EXISTS(SELECT 1 FROM \(table))") ?? 0) != 0
     }
 }

@@ -60,10 +60,10 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
                     }
                     durability = level
                 case "abandon_limit" where pair.count == 2:
-                    guard let limit = Int(pair[1]), limit >= 1 else {
-                        return .failure(BrokerURLError(message: abandonLimitMessage(pair[1])))
+                    switch Self.abandonLimit(pair[1]) {
+                    case .success(let limit): abandonLimit = limit
+                    case .failure(let error): return .failure(error)
                     }
-                    abandonLimit = limit
                 default:
                     return .failure(
                         BrokerURLError(message: "unknown sqlite option \"\(item)\" (known: durability, abandon_limit)")
@@ -77,9 +77,14 @@ public enum BrokerURL: Sendable, Hashable, CustomStringConvertible {
         return .success(.sqlite(path: String(rest), durability: durability, abandonLimit: abandonLimit))
     }
 
-    /// The message for an `abandon_limit` that is not a whole number of 1 or more.
-    static func abandonLimitMessage(_ text: String) -> String {
-        "abandon_limit must be a whole number of 1 or more, not \"\(text)\""
+    /// The value of an `abandon_limit` option (of `sqlite:` and `redis://` URLs): a whole number of 1 or more.
+    static func abandonLimit(_ text: String) -> Result<Int, BrokerURLError> {
+        guard let limit = Int(text), limit >= 1 else {
+            return .failure(
+                BrokerURLError(message: "abandon_limit must be a whole number of 1 or more, not \"\(text)\"")
+            )
+        }
+        return .success(limit)
     }
 
     /// The URL in its canonical spelling.

@@ -7,8 +7,6 @@
 public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     /// How long a partition's lease lasts when the URL does not say (`?lease=10s`).
     public static let defaultLease: Duration = .seconds(10)
-    /// How many abandoned attempts a record may have when the URL does not say (`?abandon_limit=5`).
-    public static let defaultAbandonLimit = BrokerURL.defaultAbandonLimit
 
     public var host: String
     public var port: Int
@@ -28,7 +26,7 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
         password: String? = nil,
         database: Int = 0,
         lease: Duration = RedisAddress.defaultLease,
-        abandonLimit: Int = RedisAddress.defaultAbandonLimit
+        abandonLimit: Int = BrokerURL.defaultAbandonLimit
     ) {
         self.host = host
         self.port = port
@@ -46,7 +44,7 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
         }
         var rest = text
         var lease = defaultLease
-        var abandonLimit = defaultAbandonLimit
+        var abandonLimit = BrokerURL.defaultAbandonLimit
         if let question = rest.firstIndex(of: "?") {
             for item in rest[rest.index(after: question)...].split(separator: "&") {
                 let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
@@ -57,10 +55,10 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
                     }
                     lease = duration
                 case "abandon_limit" where pair.count == 2:
-                    guard let limit = Int(pair[1]), limit >= 1 else {
-                        return failure(BrokerURL.abandonLimitMessage(pair[1]))
+                    switch BrokerURL.abandonLimit(pair[1]) {
+                    case .success(let limit): abandonLimit = limit
+                    case .failure(let error): return .failure(error)
                     }
-                    abandonLimit = limit
                 default:
                     return failure("unknown redis option \"\(item)\" (known: lease, abandon_limit)")
                 }
@@ -126,7 +124,7 @@ public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         let query = BrokerURL.query([
             lease == Self.defaultLease ? nil : "lease=\(DurationText.format(lease))",
-            abandonLimit == Self.defaultAbandonLimit ? nil : "abandon_limit=\(abandonLimit)",
+            abandonLimit == BrokerURL.defaultAbandonLimit ? nil : "abandon_limit=\(abandonLimit)",
         ])
         return "redis://\(credentials)\(host):\(port)/\(database)\(query)"
     }

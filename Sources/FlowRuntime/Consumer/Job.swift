@@ -27,8 +27,6 @@ final class Job: @unchecked Sendable {
     /// Attempts started so far (by this run, and by earlier deliveries when the record came with a
     /// `RetryState`).
     var attempt = 0
-    /// The attempts the record came with (its `RetryState`): `attempt` equals it until one begins here.
-    let deliveredAttempts: Int
     /// Counted in the runner's `active` (from its first attempt, or from its parking as a returning retry).
     var isActive = false
     var startedAt = Duration.zero
@@ -53,13 +51,15 @@ final class Job: @unchecked Sendable {
     init(runner: ConsumerRunner, record: BrokerRecord) {
         self.runner = runner
         self.record = record
-        deliveredAttempts = record.retry?.attempts ?? 0
         if let retry = record.retry {
             attempt = retry.attempts
             firstFailure = retry.firstFailure
             lastError = retry.lastError
         }
     }
+
+    /// The attempts the record came with (its `RetryState`): `attempt` equals it until one begins here.
+    var deliveredAttempts: Int { record.retry?.attempts ?? 0 }
 
     /// A copy that carries the delivery history on after this object is abandoned.
     func successor() -> Job {

@@ -30,22 +30,24 @@ enum FailureClass {
             return message.hasSuffix(": body exceeds 1 MiB") && (200...299).contains(status)
                 ? "http_body_too_large" : "http_\(status)"
         }
-        let families: [(prefix: String, type: String)] = [
-            ("HTTP request to ", "http_unreachable"),
-            ("exit status ", "exec_exit"),
-            ("killed by signal ", "exec_signal"),
-            ("output exceeds 1 MiB", "exec_output"),
-            ("handler wrote invalid JSON", "exec_output"),
-            ("handler output item ", "exec_output"),
-            ("worker reply ", "exec_output"),
-            ("worker exited with status ", "exec_worker_exit"),
-            ("worker killed by signal ", "exec_worker_exit"),
-            ("cannot start \"", "exec_start"),
-            ("the exec step's workers are shut down", "exec_shutdown"),
-            ("expression failed in ", "expression"),
-        ]
         return families.first { message.hasPrefix($0.prefix) }?.type
     }
+
+    /// The message prefixes of flow's own steps, and their class.
+    private static let families: [(prefix: String, type: String)] = [
+        ("HTTP request to ", "http_unreachable"),
+        ("exit status ", "exec_exit"),
+        ("killed by signal ", "exec_signal"),
+        ("output exceeds 1 MiB", "exec_output"),
+        ("handler wrote invalid JSON", "exec_output"),
+        ("handler output item ", "exec_output"),
+        ("worker reply ", "exec_output"),
+        ("worker exited with status ", "exec_worker_exit"),
+        ("worker killed by signal ", "exec_worker_exit"),
+        ("cannot start \"", "exec_start"),
+        ("the exec step's workers are shut down", "exec_shutdown"),
+        ("expression failed in ", "expression"),
+    ]
 
     /// The status of an `HTTP <status> from <url>` message.
     private static func httpStatus(_ message: String) -> Int? {

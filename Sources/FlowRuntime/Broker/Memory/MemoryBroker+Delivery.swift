@@ -52,7 +52,7 @@ extension MemoryBroker {
             if batch.isEmpty { batch.reserveCapacity(limit) }
             var record = partition.record(at: cursor.next)
             record.retry = cursor.retries[cursor.next]
-            if let begun = cursor.takenOver[cursor.next] {
+            if !cursor.takenOver.isEmpty, let begun = cursor.takenOver[cursor.next] {
                 record.abandoned = AbandonedAttempts(count: begun, limit: abandonLimit)
             }
             batch.append(record)
